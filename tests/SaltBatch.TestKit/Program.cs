@@ -1,0 +1,1 @@
+namespace SaltBatch.TestKit; internal static class Program { private static int Main(string[] args) => 0; }
