@@ -1,0 +1,442 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace SaltBatch.Core.Payload;
+
+/// <summary>
+/// A pull reader for Salt's msgpack dialect over a stream, holding only a small window of the input in memory.
+/// Every declared length is checked against the bytes that remain before anything is allocated, so a corrupt or
+/// hostile header yields a <see cref="PayloadFormatException"/>, never a huge allocation. Skipping a value walks its
+/// headers and seeks over payloads, so a 100 MB <c>done</c> map is counted without being materialised.
+/// </summary>
+/// <remarks>
+/// MessagePack-CSharp's <c>MessagePackReader</c> needs the whole value in memory (a sequence), which is what the
+/// streaming summary must avoid; writing goes through <c>MessagePackWriter</c> (see <see cref="PayloadWriter"/>).
+/// </remarks>
+public sealed class PayloadReader : IDisposable
+{
+    public const int MaxNestingDepth = 512;
+
+    private const int MinimumBufferSize = 64 * 1024;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly long _length;
+    private byte[] _buffer;
+    private long _bufferOrigin;
+    private int _start;
+    private int _end;
+    private long _pendingPayload;
+
+    /// <param name="stream">The input; its length is taken now, so a file replaced by rename keeps reading the old inode consistently.</param>
+    /// <param name="length">The number of bytes the document occupies; defaults to the stream's length from its current position.</param>
+    public PayloadReader(Stream stream, long? length = null, bool leaveOpen = false)
+    {
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _length = length ?? (stream.CanSeek ? stream.Length - stream.Position : long.MaxValue);
+        _buffer = new byte[(int)Math.Clamp(_length, 16, MinimumBufferSize)];
+    }
+
+    /// <summary>Reads from an in-memory buffer (event frames, replies, ext 79 payloads).</summary>
+    public PayloadReader(ReadOnlyMemory<byte> data)
+        : this(new MemoryStream(data.ToArray(), writable: false))
+    {
+    }
+
+    /// <summary>Offset of the next unread byte from the start of the document.</summary>
+    public long Position => _bufferOrigin + _start;
+
+    public long Remaining => _length - Position;
+
+    /// <summary>True when every byte of the document has been consumed.</summary>
+    public bool AtEnd => _pendingPayload == 0 && Remaining <= 0;
+
+    /// <summary>Decodes one complete document: exactly one top-level value and nothing after it, as Salt requires.</summary>
+    public static object? ReadDocument(ReadOnlyMemory<byte> data, TextDecoding decoding)
+    {
+        using var reader = new PayloadReader(data);
+        return reader.ReadDocument(decoding);
+    }
+
+    public object? ReadDocument(TextDecoding decoding)
+    {
+        var value = ReadValue(decoding);
+        EnsureEnd();
+        return value;
+    }
+
+    /// <summary>Fails unless the document ends exactly here (Salt rejects trailing bytes).</summary>
+    public void EnsureEnd()
+    {
+        if (_pendingPayload != 0)
+        {
+            throw new InvalidOperationException("The payload of the last token was not consumed.");
+        }
+
+        if (Remaining > 0)
+        {
+            if (_end - _start == 0 && !TryFill(1))
+            {
+                throw new PayloadFormatException($"truncated: {Remaining} byte(s) of the document are missing", Position);
+            }
+
+            throw new PayloadFormatException($"{Remaining} unexpected byte(s) after the document", Position);
+        }
+    }
+
+    public PayloadToken ReadToken()
+    {
+        if (_pendingPayload != 0)
+        {
+            throw new InvalidOperationException("The payload of the previous token must be read or skipped first.");
+        }
+
+        var offset = Position;
+        Require(1, "a value");
+        var code = _buffer[_start++];
+        switch (code)
+        {
+            case <= 0x7f:
+                return new PayloadToken(PayloadTokenKind.Integer, offset, Integer: code);
+            case <= 0x8f:
+                return Container(PayloadTokenKind.Map, offset, code & 0x0f);
+            case <= 0x9f:
+                return Container(PayloadTokenKind.Array, offset, code & 0x0f);
+            case <= 0xbf:
+                return WithPayload(PayloadTokenKind.String, offset, code & 0x1f);
+            case >= 0xe0:
+                return new PayloadToken(PayloadTokenKind.Integer, offset, Integer: (sbyte)code);
+        }
+
+        return code switch
+        {
+            0xc0 => new PayloadToken(PayloadTokenKind.Nil, offset),
+            0xc2 => new PayloadToken(PayloadTokenKind.Boolean, offset, Integer: 0),
+            0xc3 => new PayloadToken(PayloadTokenKind.Boolean, offset, Integer: 1),
+            0xc4 => WithPayload(PayloadTokenKind.Binary, offset, ReadUInt(1)),
+            0xc5 => WithPayload(PayloadTokenKind.Binary, offset, ReadUInt(2)),
+            0xc6 => WithPayload(PayloadTokenKind.Binary, offset, ReadUInt(4)),
+            0xc7 => Extension(offset, ReadUInt(1)),
+            0xc8 => Extension(offset, ReadUInt(2)),
+            0xc9 => Extension(offset, ReadUInt(4)),
+            0xca => new PayloadToken(PayloadTokenKind.Float, offset, Float: BitConverter.Int32BitsToSingle((int)ReadUInt(4))),
+            0xcb => new PayloadToken(PayloadTokenKind.Float, offset, Float: BitConverter.Int64BitsToDouble((long)ReadUInt64())),
+            0xcc => new PayloadToken(PayloadTokenKind.Integer, offset, Integer: ReadUInt(1)),
+            0xcd => new PayloadToken(PayloadTokenKind.Integer, offset, Integer: ReadUInt(2)),
+            0xce => new PayloadToken(PayloadTokenKind.Integer, offset, Integer: ReadUInt(4)),
+            0xcf => UnsignedInteger(offset, ReadUInt64()),
+            0xd0 => new PayloadToken(PayloadTokenKind.Integer, offset, Integer: (sbyte)ReadUInt(1)),
+            0xd1 => new PayloadToken(PayloadTokenKind.Integer, offset, Integer: (short)ReadUInt(2)),
+            0xd2 => new PayloadToken(PayloadTokenKind.Integer, offset, Integer: (int)ReadUInt(4)),
+            0xd3 => new PayloadToken(PayloadTokenKind.Integer, offset, Integer: (long)ReadUInt64()),
+            0xd4 => Extension(offset, 1),
+            0xd5 => Extension(offset, 2),
+            0xd6 => Extension(offset, 4),
+            0xd7 => Extension(offset, 8),
+            0xd8 => Extension(offset, 16),
+            0xd9 => WithPayload(PayloadTokenKind.String, offset, ReadUInt(1)),
+            0xda => WithPayload(PayloadTokenKind.String, offset, ReadUInt(2)),
+            0xdb => WithPayload(PayloadTokenKind.String, offset, ReadUInt(4)),
+            0xdc => Container(PayloadTokenKind.Array, offset, ReadUInt(2)),
+            0xdd => Container(PayloadTokenKind.Array, offset, ReadUInt(4)),
+            0xde => Container(PayloadTokenKind.Map, offset, ReadUInt(2)),
+            0xdf => Container(PayloadTokenKind.Map, offset, ReadUInt(4)),
+            _ => throw new PayloadFormatException($"0x{code:x2} is not a msgpack type code", offset),
+        };
+    }
+
+    /// <summary>Reads the payload bytes of the String, Binary or Extension token just read.</summary>
+    public byte[] ReadPayloadBytes()
+    {
+        var length = checked((int)_pendingPayload);
+        _pendingPayload = 0;
+        var bytes = new byte[length];
+        var copied = 0;
+        while (copied < length)
+        {
+            Require(1, "payload bytes");
+            var chunk = Math.Min(length - copied, _end - _start);
+            Buffer.BlockCopy(_buffer, _start, bytes, copied, chunk);
+            _start += chunk;
+            copied += chunk;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Reads the pending payload as strict UTF-8, or returns null (payload consumed) when it is not valid UTF-8.</summary>
+    public string? ReadPayloadText(out byte[]? invalidBytes)
+    {
+        var bytes = ReadPayloadBytes();
+        if (TryDecodeUtf8(bytes, out var text))
+        {
+            invalidBytes = null;
+            return text;
+        }
+
+        invalidBytes = bytes;
+        return null;
+    }
+
+    public void SkipPayload()
+    {
+        var length = _pendingPayload;
+        _pendingPayload = 0;
+        SkipBytes(length);
+    }
+
+    /// <summary>Skips the next value whole, without recursion and without materialising anything.</summary>
+    public void SkipValue()
+    {
+        long outstanding = 1;
+        while (outstanding > 0)
+        {
+            var token = ReadToken();
+            outstanding--;
+            if (token.Kind == PayloadTokenKind.Array)
+            {
+                outstanding += token.Length;
+            }
+            else if (token.Kind == PayloadTokenKind.Map)
+            {
+                outstanding += token.Length * 2;
+            }
+            else if (token.HasPayload)
+            {
+                SkipPayload();
+            }
+        }
+    }
+
+    /// <summary>Materialises the next value as plain .NET values (see <see cref="PayloadValues"/>).</summary>
+    public object? ReadValue(TextDecoding decoding) => ReadValue(decoding, 0);
+
+    /// <summary>Materialises the value whose header was just read.</summary>
+    public object? ReadValue(PayloadToken token, TextDecoding decoding) => Materialise(token, decoding, 0);
+
+    private object? ReadValue(TextDecoding decoding, int depth) => Materialise(ReadToken(), decoding, depth);
+
+    private object? Materialise(PayloadToken token, TextDecoding decoding, int depth)
+    {
+        if (depth > MaxNestingDepth)
+        {
+            throw new PayloadFormatException($"values are nested deeper than {MaxNestingDepth} levels", token.Offset);
+        }
+
+        switch (token.Kind)
+        {
+            case PayloadTokenKind.Nil:
+                return null;
+            case PayloadTokenKind.Boolean:
+                return token.Boolean;
+            case PayloadTokenKind.Integer:
+                return token.Integer;
+            case PayloadTokenKind.UnsignedInteger:
+                return token.UnsignedInteger;
+            case PayloadTokenKind.Float:
+                return token.Float;
+            case PayloadTokenKind.String:
+                return ReadPayloadText(out var invalid) ?? (object?)invalid;
+            case PayloadTokenKind.Binary:
+                var bytes = ReadPayloadBytes();
+                return decoding == TextDecoding.FileSemantics && TryDecodeUtf8(bytes, out var text) ? text : bytes;
+            case PayloadTokenKind.Extension:
+                return ReadExtension(token);
+            case PayloadTokenKind.Array:
+                var list = new List<object?>((int)Math.Min(token.Length, 4096));
+                for (long i = 0; i < token.Length; i++)
+                {
+                    list.Add(ReadValue(decoding, depth + 1));
+                }
+
+                return list;
+            default:
+                var map = new PayloadMap((int)Math.Min(token.Length, 4096));
+                for (long i = 0; i < token.Length; i++)
+                {
+                    var key = ReadValue(decoding, depth + 1);
+                    map.Add(key, ReadValue(decoding, depth + 1));
+                }
+
+                return map;
+        }
+    }
+
+    private object ReadExtension(PayloadToken token)
+    {
+        var data = ReadPayloadBytes();
+        return token.ExtensionType switch
+        {
+            SaltExtensions.DateTimeType => SaltExtensions.DecodeDateTime(data, token.Offset),
+            SaltExtensions.ConstantType => SaltExtensions.DecodeConstant(data, token.Offset),
+            SaltExtensions.TimestampType => SaltExtensions.DecodeTimestamp(data, token.Offset),
+            _ => new PayloadExtension(token.ExtensionType, data),
+        };
+    }
+
+    private static bool TryDecodeUtf8(byte[] bytes, out string text)
+    {
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            text = string.Empty;
+            return false;
+        }
+    }
+
+    private PayloadToken Container(PayloadTokenKind kind, long offset, long count)
+    {
+        // Every element takes at least one byte, so a count larger than what is left cannot be honest.
+        var minimumBytes = kind == PayloadTokenKind.Map ? count * 2 : count;
+        if (minimumBytes > Remaining)
+        {
+            throw new PayloadFormatException($"{(kind == PayloadTokenKind.Map ? "map" : "array")} claims {count} entries but only {Remaining} byte(s) remain", offset);
+        }
+
+        return new PayloadToken(kind, offset, Length: count);
+    }
+
+    private PayloadToken WithPayload(PayloadTokenKind kind, long offset, long length)
+    {
+        if (length > Remaining)
+        {
+            throw new PayloadFormatException($"{kind.ToString().ToLowerInvariant()} claims {length} byte(s) but only {Remaining} remain", offset);
+        }
+
+        _pendingPayload = length;
+        return new PayloadToken(kind, offset, Length: length);
+    }
+
+    private PayloadToken Extension(long offset, long length)
+    {
+        var type = (sbyte)ReadUInt(1);
+        var token = WithPayload(PayloadTokenKind.Extension, offset, length);
+        return token with { ExtensionType = type };
+    }
+
+    private static PayloadToken UnsignedInteger(long offset, ulong value) =>
+        value <= long.MaxValue
+            ? new PayloadToken(PayloadTokenKind.Integer, offset, Integer: (long)value)
+            : new PayloadToken(PayloadTokenKind.UnsignedInteger, offset, UnsignedInteger: value);
+
+    private long ReadUInt(int size)
+    {
+        Require(size, "a length or number");
+        var span = _buffer.AsSpan(_start, size);
+        _start += size;
+        return size switch
+        {
+            1 => span[0],
+            2 => BinaryPrimitives.ReadUInt16BigEndian(span),
+            _ => BinaryPrimitives.ReadUInt32BigEndian(span),
+        };
+    }
+
+    private ulong ReadUInt64()
+    {
+        Require(8, "a number");
+        var value = BinaryPrimitives.ReadUInt64BigEndian(_buffer.AsSpan(_start, 8));
+        _start += 8;
+        return value;
+    }
+
+    private void SkipBytes(long count)
+    {
+        var buffered = _end - _start;
+        if (count <= buffered)
+        {
+            _start += (int)count;
+            return;
+        }
+
+        var beyond = count - buffered;
+        if (beyond > Remaining - buffered)
+        {
+            throw new PayloadFormatException("truncated: a payload runs past the end of the document", Position);
+        }
+
+        _bufferOrigin += _end + beyond;
+        _start = _end = 0;
+        if (_stream.CanSeek)
+        {
+            _stream.Seek(beyond, SeekOrigin.Current);
+            return;
+        }
+
+        DiscardFromStream(beyond);
+    }
+
+    private void DiscardFromStream(long count)
+    {
+        while (count > 0)
+        {
+            var read = _stream.Read(_buffer, 0, (int)Math.Min(count, _buffer.Length));
+            if (read == 0)
+            {
+                throw new PayloadFormatException("truncated: the input ended inside a payload", Position);
+            }
+
+            count -= read;
+        }
+    }
+
+    private void Require(int count, string what)
+    {
+        if (_end - _start >= count)
+        {
+            return;
+        }
+
+        if (count > Remaining || !TryFill(count))
+        {
+            throw new PayloadFormatException($"truncated: the input ended while reading {what}", Position);
+        }
+    }
+
+    private bool TryFill(int count)
+    {
+        var available = _end - _start;
+        if (_buffer.Length - _start < count)
+        {
+            var target = _buffer.Length >= count ? _buffer : new byte[Math.Max(count, _buffer.Length * 2)];
+            Buffer.BlockCopy(_buffer, _start, target, 0, available);
+            _buffer = target;
+            _bufferOrigin += _start;
+            _start = 0;
+            _end = available;
+        }
+
+        while (_end - _start < count)
+        {
+            var wanted = (int)Math.Min(_buffer.Length - _end, Math.Max(0, _length - (_bufferOrigin + _end)));
+            if (wanted <= 0)
+            {
+                return false;
+            }
+
+            var read = _stream.Read(_buffer, _end, wanted);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            _end += read;
+        }
+
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (!_leaveOpen)
+        {
+            _stream.Dispose();
+        }
+    }
+}
