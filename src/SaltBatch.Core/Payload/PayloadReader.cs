@@ -188,27 +188,35 @@ public sealed class PayloadReader : IDisposable
     }
 
     /// <summary>Skips the next value whole, without recursion and without materialising anything.</summary>
-    public void SkipValue()
+    public void SkipValue() => Skip(ReadToken());
+
+    /// <summary>Skips the rest of a value whose header was just read: its payload, or all of its entries.</summary>
+    public void Skip(PayloadToken token)
     {
-        long outstanding = 1;
+        var outstanding = ChildCount(token);
+        if (token.HasPayload)
+        {
+            SkipPayload();
+        }
+
         while (outstanding > 0)
         {
-            var token = ReadToken();
+            var child = ReadToken();
             outstanding--;
-            if (token.Kind == PayloadTokenKind.Array)
-            {
-                outstanding += token.Length;
-            }
-            else if (token.Kind == PayloadTokenKind.Map)
-            {
-                outstanding += token.Length * 2;
-            }
-            else if (token.HasPayload)
+            outstanding += ChildCount(child);
+            if (child.HasPayload)
             {
                 SkipPayload();
             }
         }
     }
+
+    private static long ChildCount(PayloadToken token) => token.Kind switch
+    {
+        PayloadTokenKind.Array => token.Length,
+        PayloadTokenKind.Map => token.Length * 2,
+        _ => 0,
+    };
 
     /// <summary>Materialises the next value as plain .NET values (see <see cref="PayloadValues"/>).</summary>
     public object? ReadValue(TextDecoding decoding) => ReadValue(decoding, 0);
