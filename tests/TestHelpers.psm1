@@ -1,0 +1,107 @@
+<#
+    Shared helpers for the Pester tests. Import in BeforeAll:
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+
+    build.ps1 -Task Test (and -Task Shell) sets, for the child pwsh:
+        SALTBATCH_REPO_ROOT  repository root
+        SALTBATCH_MODULE     <repo>/module/SaltBatch.psd1 (the built module)
+        SALTBATCH_TESTKIT    built tests/SaltBatch.TestKit dll (run with `dotnet <dll>`)
+        SALTBATCH_PEERS      <repo>/tests/peers (the Python peers)
+        SALTBATCH_PYTHON     interpreter for the peers; /usr/bin/python3 unless set
+    Without build.ps1 the helpers fall back to the repository layout (Release build), so a
+    single file can also be run by hand from `build.ps1 -Task Shell`.
+#>
+
+Set-StrictMode -Version Latest
+
+$script:RepoRoot = if ($env:SALTBATCH_REPO_ROOT) { $env:SALTBATCH_REPO_ROOT } else { Split-Path -Parent $PSScriptRoot }
+
+# Exact wording is part of the contract (a test checks it): it tells the reader what to install.
+$script:PeersMissingMessage = "Test peers missing: install Debian's python3-msgpack and python3-zmq (apt-get install python3-msgpack python3-zmq)"
+
+function Get-SaltBatchModulePath {
+    if ($env:SALTBATCH_MODULE) { return $env:SALTBATCH_MODULE }
+    Join-Path $script:RepoRoot 'module/SaltBatch.psd1'
+}
+
+function Import-SaltBatchModule {
+    <# Imports the built module into the global scope (fresh each call) and returns it. #>
+    [CmdletBinding()]
+    param()
+    $path = Get-SaltBatchModulePath
+    if (-not (Test-Path $path)) { throw "Built module not found at '$path'; run ./build.ps1 first." }
+    # -Global: imported from inside this helper module it would otherwise be visible only here,
+    # not in the test file that called us.
+    Import-Module $path -Force -Global -PassThru -ErrorAction Stop
+}
+
+function Get-TestKitPath {
+    if ($env:SALTBATCH_TESTKIT) { return $env:SALTBATCH_TESTKIT }
+    $found = @(Get-ChildItem -Path (Join-Path $script:RepoRoot 'tests/SaltBatch.TestKit/bin/Release/*/SaltBatch.TestKit.dll') -File -ErrorAction SilentlyContinue)
+    if ($found.Count -ne 1) { throw 'SaltBatch.TestKit is not built (SALTBATCH_TESTKIT unset); run ./build.ps1 first.' }
+    $found[0].FullName
+}
+
+function Invoke-TestKit {
+    <#
+        Runs `dotnet <SaltBatch.TestKit.dll> @Arguments` and returns its stdout lines.
+        Throws, quoting stderr, if it exits non-zero. For one-shot commands (e.g. writing a
+        fixture); a long-running simulated master needs its own process handling.
+    #>
+    [CmdletBinding()]
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments = @())
+
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $psi.ArgumentList.Add((Get-TestKitPath))
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = $true   # the kit never waits on the test's console
+    $psi.UseShellExecute = $false
+
+    $p = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $p.StandardInput.Close()
+        # Both streams are read concurrently, so a chatty stderr cannot deadlock stdout.
+        $stdout = $p.StandardOutput.ReadToEndAsync()
+        $stderr = $p.StandardError.ReadToEndAsync()
+        $p.WaitForExit()
+        if ($p.ExitCode -ne 0) {
+            throw "SaltBatch.TestKit $($Arguments -join ' ') exited with $($p.ExitCode): $($stderr.Result.Trim())"
+        }
+        $text = $stdout.Result.TrimEnd("`r", "`n")
+        if ($text) { $text -split '\r?\n' }
+    }
+    finally {
+        $p.Dispose()
+    }
+}
+
+function Get-PeerPython {
+    <#
+        Returns the interpreter for the Python peers (SALTBATCH_PYTHON, default /usr/bin/python3,
+        Debian's, which sees the apt-installed python3-msgpack and python3-zmq; a pyenv python3
+        on PATH does not). Throws the install instructions if it cannot import msgpack and zmq.
+    #>
+    [CmdletBinding()]
+    param()
+    $python = if ($env:SALTBATCH_PYTHON) { $env:SALTBATCH_PYTHON } else { '/usr/bin/python3' }
+    $ok = $false
+    if (Test-Path -LiteralPath $python -PathType Leaf) {
+        try {
+            & $python -c 'import msgpack, zmq' 2>$null
+            $ok = $LASTEXITCODE -eq 0
+        }
+        catch {
+            # Not executable, or not a program at all: same remedy as a missing package.
+            Write-Verbose "Running '$python' failed: $($_.Exception.Message)"
+        }
+    }
+    if (-not $ok) {
+        Write-Verbose "'$python' cannot import msgpack and zmq."
+        throw $script:PeersMissingMessage
+    }
+    $python
+}
+
+Export-ModuleMember -Function Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath
