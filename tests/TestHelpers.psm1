@@ -104,4 +104,62 @@ function Get-PeerPython {
     $python
 }
 
-Export-ModuleMember -Function Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath
+
+function New-SaltTestCache {
+    <#
+    .SYNOPSIS
+        Writes a master job cache from a spec, exactly as Salt's payload.dumps would, and returns its path.
+    .DESCRIPTION
+        Spec keys (see tests/SaltBatch.TestKit/WriteCacheCommand.cs): hashType; batches (jid, fun, tgt, tgtType,
+        total or minions, done, active, failed, batchSize, halted, haltedReason, driver, user, created, lastProgress,
+        returnBytes); activeIndex (JIDs, written as given); rawBatchFiles (jid + hex bytes written as its .batch.p).
+    #>
+    param(
+        [Parameter(Mandatory)][hashtable] $Spec,
+        [Parameter(Mandatory)][string] $Path
+    )
+    $null = New-Item -ItemType Directory -Force -Path $Path
+    $specFile = Join-Path ([System.IO.Path]::GetTempPath()) ("saltbatch-spec-{0}.json" -f [guid]::NewGuid())
+    try {
+        $Spec | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $specFile -Encoding utf8NoBOM
+        $null = Invoke-TestKit write-cache --spec $specFile --cachedir $Path
+    }
+    finally {
+        Remove-Item -LiteralPath $specFile -ErrorAction SilentlyContinue
+    }
+    $Path
+}
+
+function Get-BatchStatePath {
+    <# The .batch.p path of a JID in a cache, computed by the Python peer (hashlib), not by the code under test. #>
+    param(
+        [Parameter(Mandatory)][string] $CacheDir,
+        [Parameter(Mandatory)][string] $Jid,
+        [string] $HashType = 'sha256'
+    )
+    $python = Get-PeerPython
+    $digest = & $python -c "import hashlib,sys; print(hashlib.new(sys.argv[1], sys.argv[2].encode()).hexdigest())" $HashType $Jid
+    Join-Path $CacheDir "jobs/$($digest.Substring(0, 2))/$($digest.Substring(2))/.batch.p"
+}
+
+function Invoke-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Runs a script in a fresh pwsh process (optionally behind a command prefix such as setpriv) and returns its
+        output lines. Used where a test needs a clean process: peak-memory measurements, reduced privileges.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Script,
+        [string[]] $Prefix = @()
+    )
+    $dotnet = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source
+    $arguments = @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $Script)
+    if ($Prefix.Count -gt 0) {
+        & $Prefix[0] @($Prefix | Select-Object -Skip 1) $dotnet @arguments
+    }
+    else {
+        & $dotnet @arguments
+    }
+}
+
+Export-ModuleMember -Function Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath
