@@ -101,7 +101,7 @@ public abstract class SaltCmdletBase : PSCmdlet
         }
         catch (MasterConfigException exception)
         {
-            ThrowTerminatingError(new ErrorRecord(exception, "SaltMasterConfigInvalid", ErrorCategory.InvalidData, exception.Path));
+            ThrowTerminatingError(new ErrorRecord(exception, "SaltMasterConfigInvalid", ErrorCategory.InvalidData, exception.FilePath));
             throw;
         }
     }
