@@ -55,6 +55,43 @@ public static class EventCodec
     public static byte[]? UnwrapFrame(object? frame) =>
         frame is PayloadMap map && map.Get("body") is byte[] body ? body : null;
 
+    /// <summary>
+    /// Reads the next frame of a pub stream and returns its body, or null when that value is not a frame (it is
+    /// consumed either way). Only the body is materialised, so the reader's payload limit bounds what one frame costs.
+    /// </summary>
+    public static byte[]? ReadFrameBody(PayloadReader reader)
+    {
+        var frame = reader.ReadToken();
+        if (frame.Kind != PayloadTokenKind.Map)
+        {
+            reader.Skip(frame);
+            return null;
+        }
+
+        byte[]? body = null;
+        for (long entry = 0; entry < frame.Length; entry++)
+        {
+            var key = reader.ReadToken();
+            var isBody = key.Kind == PayloadTokenKind.String && reader.ReadPayloadText(out _) == "body";
+            if (key.Kind != PayloadTokenKind.String)
+            {
+                reader.Skip(key);
+            }
+
+            var value = reader.ReadToken();
+            if (isBody && value.Kind is PayloadTokenKind.Binary or PayloadTokenKind.String)
+            {
+                body = reader.ReadPayloadBytes();
+            }
+            else
+            {
+                reader.Skip(value);
+            }
+        }
+
+        return body;
+    }
+
     /// <summary>Splits event bytes at the first <c>\n\n</c> and decodes the data; throws <see cref="PayloadFormatException"/> when they are not an event.</summary>
     public static MasterEvent DecodeEvent(byte[] eventBytes)
     {

@@ -23,6 +23,7 @@ public sealed class PayloadReader : IDisposable
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly long _length;
+    private readonly long _maxPayloadBytes;
     private byte[] _buffer;
     private long _bufferOrigin;
     private int _start;
@@ -31,11 +32,16 @@ public sealed class PayloadReader : IDisposable
 
     /// <param name="stream">The input; its length is taken now, so a file replaced by rename keeps reading the old inode consistently.</param>
     /// <param name="length">The number of bytes the document occupies; defaults to the stream's length from its current position.</param>
-    public PayloadReader(Stream stream, long? length = null, bool leaveOpen = false)
+    /// <param name="maxPayloadBytes">
+    /// The largest str/bin/ext payload or container count accepted. Sockets have no length to check declared sizes
+    /// against, so without this a bogus 4 GB str32 header would become an allocation instead of a format error.
+    /// </param>
+    public PayloadReader(Stream stream, long? length = null, bool leaveOpen = false, long? maxPayloadBytes = null)
     {
         _stream = stream;
         _leaveOpen = leaveOpen;
         _length = length ?? (stream.CanSeek ? stream.Length - stream.Position : long.MaxValue);
+        _maxPayloadBytes = maxPayloadBytes ?? long.MaxValue;
         _buffer = new byte[(int)Math.Clamp(_length, 16, MinimumBufferSize)];
     }
 
@@ -307,6 +313,11 @@ public sealed class PayloadReader : IDisposable
             throw new PayloadFormatException($"{(kind == PayloadTokenKind.Map ? "map" : "array")} claims {count} entries but only {Remaining} byte(s) remain", offset);
         }
 
+        if (count > _maxPayloadBytes)
+        {
+            throw new PayloadFormatException($"{(kind == PayloadTokenKind.Map ? "map" : "array")} claims {count} entries, more than the limit of {_maxPayloadBytes}", offset);
+        }
+
         return new PayloadToken(kind, offset, Length: count);
     }
 
@@ -315,6 +326,11 @@ public sealed class PayloadReader : IDisposable
         if (length > Remaining)
         {
             throw new PayloadFormatException($"{kind.ToString().ToLowerInvariant()} claims {length} byte(s) but only {Remaining} remain", offset);
+        }
+
+        if (length > _maxPayloadBytes)
+        {
+            throw new PayloadFormatException($"{kind.ToString().ToLowerInvariant()} claims {length} byte(s), more than the limit of {_maxPayloadBytes}", offset);
         }
 
         _pendingPayload = length;
