@@ -162,4 +162,69 @@ function Invoke-ChildPwsh {
     }
 }
 
-Export-ModuleMember -Function Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath
+function Start-SimulatedMaster {
+    <#
+    .SYNOPSIS
+        Starts the simulated Salt master (TestKit simulate-master) in its own process, writes a master config file
+        pointing at it, and returns a handle: Ready (its ready line), ConfigPath, CacheDir, SockDir, Journal, Process.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Root,
+        [ValidateSet('prefixed', 'bare')][string] $Framing = 'prefixed',
+        [string] $KeyText = 'sim-master-key-5f0c2d8a7e1b4c3f9a6d0e2b7c4a1f8d',
+        [string[]] $ExtraArgs = @(),
+        [int] $TimeoutSeconds = 2
+    )
+    $null = New-Item -ItemType Directory -Force -Path $Root
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @((Get-TestKitPath), 'simulate-master', '--root', $Root, '--framing', $Framing, '--user', 'salt', '--key-text', $KeyText) + $ExtraArgs) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $readLine = $process.StandardOutput.ReadLineAsync()
+    if (-not $readLine.Wait([TimeSpan]::FromSeconds(30)) -or -not $readLine.Result) {
+        $process.Kill($true)
+        throw "The simulated master did not start: $($process.StandardError.ReadToEnd())"
+    }
+    $ready = $readLine.Result | ConvertFrom-Json
+    $configPath = Join-Path $Root 'master'
+    Set-Content -LiteralPath $configPath -Value @(
+        "cachedir: $($ready.cachedir)"
+        "sock_dir: $($ready.sockdir)"
+        "ret_port: $($ready.retPort)"
+        "hash_type: $($ready.hashType)"
+        "user: $($ready.user)"
+        "timeout: $TimeoutSeconds"
+        'request_channel_tries: 1'
+    )
+    [pscustomobject]@{
+        Process    = $process
+        Ready      = $ready
+        Root       = $Root
+        ConfigPath = $configPath
+        CacheDir   = $ready.cachedir
+        SockDir    = $ready.sockdir
+        Journal    = $ready.journal
+        KeyText    = $KeyText
+    }
+}
+
+function Stop-SimulatedMaster {
+    param([Parameter(Mandatory)] $Master)
+    $Master.Process.StandardInput.Close()
+    if (-not $Master.Process.WaitForExit(10000)) { $Master.Process.Kill($true) }
+    $Master.Process.Dispose()
+}
+
+function Get-MasterJournal {
+    <# The simulated master's journal records, optionally of one kind. #>
+    param([Parameter(Mandatory)] $Master, [string] $Kind)
+    $records = Get-Content -LiteralPath $Master.Journal | Where-Object { $_ } | ConvertFrom-Json -Depth 20
+    if ($Kind) { $records | Where-Object kind -EQ $Kind } else { $records }
+}
+
+Export-ModuleMember -Function Start-SimulatedMaster, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath

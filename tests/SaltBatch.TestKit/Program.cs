@@ -8,6 +8,7 @@ internal static class Program
     private static int Main(string[] args) => args.FirstOrDefault() switch
     {
         SimulatedMasterCommand.Name => SimulatedMasterCommand.Run(args[1..]),
+        WriteCacheCommand.Name => WriteCacheCommand.Run(args[1..]),
         _ => Unknown(args.FirstOrDefault()),
     };
 
@@ -15,6 +16,7 @@ internal static class Program
     {
         Console.Error.WriteLine(command is null ? "usage: SaltBatch.TestKit <command> ..." : $"unknown command '{command}'");
         Console.Error.WriteLine($"  {SimulatedMasterCommand.Usage}");
+        Console.Error.WriteLine($"  {WriteCacheCommand.Usage}");
         return 2;
     }
 }

@@ -12,6 +12,9 @@ namespace SaltBatch.TestKit;
 /// </summary>
 internal static class WriteCacheCommand
 {
+    public const string Name = "write-cache";
+    public const string Usage = "write-cache --spec FILE.json --cachedir DIR";
+
     public static int Run(string[] args)
     {
         var specPath = OptionValue(args, "--spec");
