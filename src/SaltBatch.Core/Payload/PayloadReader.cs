@@ -24,6 +24,7 @@ public sealed class PayloadReader : IDisposable
     private readonly bool _leaveOpen;
     private readonly long _length;
     private readonly long _maxPayloadBytes;
+    private readonly bool _lengthKnown;
     private byte[] _buffer;
     private long _bufferOrigin;
     private int _start;
@@ -40,6 +41,7 @@ public sealed class PayloadReader : IDisposable
     {
         _stream = stream;
         _leaveOpen = leaveOpen;
+        _lengthKnown = length.HasValue || stream.CanSeek;
         _length = length ?? (stream.CanSeek ? stream.Length - stream.Position : long.MaxValue);
         _maxPayloadBytes = maxPayloadBytes ?? long.MaxValue;
         _buffer = new byte[(int)Math.Clamp(_length, 16, MinimumBufferSize)];
@@ -57,7 +59,7 @@ public sealed class PayloadReader : IDisposable
     public long Remaining => _length - Position;
 
     /// <summary>True when every byte of the document has been consumed.</summary>
-    public bool AtEnd => _pendingPayload == 0 && Remaining <= 0;
+    public bool AtEnd => _pendingPayload == 0 && (Remaining <= 0 || (!_lengthKnown && _end == _start && !TryFill(1)));
 
     /// <summary>Decodes one complete document: exactly one top-level value and nothing after it, as Salt requires.</summary>
     public static object? ReadDocument(ReadOnlyMemory<byte> data, TextDecoding decoding)
@@ -73,6 +75,15 @@ public sealed class PayloadReader : IDisposable
         return value;
     }
 
+    /// <summary>A document embedded in another (an ext 79 payload); its nesting counts towards the outer limit.</summary>
+    internal static object? ReadEmbeddedDocument(ReadOnlyMemory<byte> data, TextDecoding decoding, int depth)
+    {
+        using var reader = new PayloadReader(data);
+        var value = reader.ReadValue(decoding, depth);
+        reader.EnsureEnd();
+        return value;
+    }
+
     /// <summary>Fails unless the document ends exactly here (Salt rejects trailing bytes).</summary>
     public void EnsureEnd()
     {
@@ -85,10 +96,18 @@ public sealed class PayloadReader : IDisposable
         {
             if (_end - _start == 0 && !TryFill(1))
             {
+                // Without a known length (a pipe), the end of the stream is the end of the document.
+                if (!_lengthKnown)
+                {
+                    return;
+                }
+
                 throw new PayloadFormatException($"truncated: {Remaining} byte(s) of the document are missing", Position);
             }
 
-            throw new PayloadFormatException($"{Remaining} unexpected byte(s) after the document", Position);
+            throw new PayloadFormatException(
+                _lengthKnown ? $"{Remaining} unexpected byte(s) after the document" : "unexpected bytes after the document",
+                Position);
         }
     }
 
@@ -156,14 +175,27 @@ public sealed class PayloadReader : IDisposable
     /// <summary>Reads the payload bytes of the String, Binary or Extension token just read.</summary>
     public byte[] ReadPayloadBytes()
     {
-        var length = checked((int)_pendingPayload);
+        var declared = _pendingPayload;
         _pendingPayload = 0;
-        var bytes = new byte[length];
+        if (declared > Array.MaxLength)
+        {
+            throw new PayloadFormatException($"a payload of {declared} bytes is too large to hold", Position);
+        }
+
+        var length = (int)declared;
+
+        // With an unknown stream length the declared size is unverified, so the array grows only as bytes arrive.
+        var bytes = new byte[_lengthKnown ? length : Math.Min(length, _buffer.Length)];
         var copied = 0;
         while (copied < length)
         {
             Require(1, "payload bytes");
-            var chunk = Math.Min(length - copied, _end - _start);
+            if (copied == bytes.Length)
+            {
+                Array.Resize(ref bytes, (int)Math.Min(length, (long)bytes.Length * 2));
+            }
+
+            var chunk = Math.Min(bytes.Length - copied, _end - _start);
             Buffer.BlockCopy(_buffer, _start, bytes, copied, chunk);
             _start += chunk;
             copied += chunk;
@@ -257,7 +289,7 @@ public sealed class PayloadReader : IDisposable
                 var bytes = ReadPayloadBytes();
                 return decoding == TextDecoding.FileSemantics && TryDecodeUtf8(bytes, out var text) ? text : bytes;
             case PayloadTokenKind.Extension:
-                return ReadExtension(token);
+                return ReadExtension(token, depth);
             case PayloadTokenKind.Array:
                 var list = new List<object?>((int)Math.Min(token.Length, 4096));
                 for (long i = 0; i < token.Length; i++)
@@ -278,13 +310,13 @@ public sealed class PayloadReader : IDisposable
         }
     }
 
-    private object ReadExtension(PayloadToken token)
+    private object ReadExtension(PayloadToken token, int depth)
     {
         var data = ReadPayloadBytes();
         return token.ExtensionType switch
         {
             SaltExtensions.DateTimeType => SaltExtensions.DecodeDateTime(data, token.Offset),
-            SaltExtensions.ConstantType => SaltExtensions.DecodeConstant(data, token.Offset),
+            SaltExtensions.ConstantType => SaltExtensions.DecodeConstant(data, token.Offset, depth + 1),
             SaltExtensions.TimestampType => SaltExtensions.DecodeTimestamp(data, token.Offset),
             _ => new PayloadExtension(token.ExtensionType, data),
         };
