@@ -148,6 +148,23 @@ public sealed class RequestServerTests
     }
 
     [Fact]
+    public void Kwargs_and_an_order_masters_timeout_in_their_places_are_no_protocol_error()
+    {
+        using var bed = new MasterTestBed(options => options with { AcceptedMinions = ["web2"] });
+        var envelope = PayloadWriter.Pack(
+            new PayloadMap
+            {
+                { "enc", "clear" },
+                { "load", new PayloadMap { { "cmd", "publish" }, { "tgt", new List<object?> { "web2" } }, { "fun", "saltutil.kill_job" }, { "arg", new List<object?>() }, { "key", bed.Master.Keys["salt"] }, { "tgt_type", "list" }, { "ret", "" }, { "jid", "" }, { "kwargs", new PayloadMap() }, { "user", "root" }, { "to", 5 } } },
+                { "version", 2 },
+            },
+            useBinType: false);
+
+        Assert.NotNull(Request(bed, envelope, ReplyWait));
+        Assert.Empty(bed.Journal.OfKind(JournalKinds.ProtocolError));
+    }
+
+    [Fact]
     public void A_cmd_other_than_publish_gets_an_empty_map()
     {
         using var bed = new MasterTestBed();
