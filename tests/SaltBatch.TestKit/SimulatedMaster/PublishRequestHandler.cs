@@ -58,7 +58,10 @@ public sealed class PublishRequestHandler(
             return PublishReplies.Empty();
         }
 
-        CheckOrder("load", load, load.ContainsKey("kwargs") ? LoadOrderWithKwargs : LoadOrder);
+        var expectedLoad = load.ContainsKey("kwargs") ? LoadOrderWithKwargs : LoadOrder;
+
+        // A client configured with order_masters appends the timeout as "to"; that is legal wire, not a deviation.
+        CheckOrder("load", load, load.ContainsKey("to") ? [.. expectedLoad, "to"] : expectedLoad);
         if (load.Get("user") is not string user)
         {
             ProtocolError("request: load.user is missing or not text");
