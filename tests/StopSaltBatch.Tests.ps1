@@ -38,6 +38,8 @@ Describe 'Stop-SaltBatch against a simulated master with <Framing> event framing
         $info.State | Should -Be 'Halted'
         $info.HaltedReason | Should -Be 'stop'
         (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid).Halted | Should -BeTrue
+        # The BatchManager retires the JID from the index right after announcing the halt (reference §9.2).
+        (Wait-MasterJournal $Master -Kind 'stop-handled').action | Should -Be 'halted'
         (Get-SaltActiveBatch -ConfigPath $Master.ConfigPath).Jid | Should -Not -Contain $RunningJid
         $verbose | Where-Object { $_ -like "Fired salt/batch/$RunningJid/stop*($Expected framing)*" } | Should -HaveCount 1
         $received = Get-MasterJournal $Master -Kind 'event-received' | Where-Object tag -EQ "salt/batch/$RunningJid/stop"
@@ -45,7 +47,9 @@ Describe 'Stop-SaltBatch against a simulated master with <Framing> event framing
         $received.data.reason | Should -Be 'stop'
         $received.data._stamp | Should -Not -BeNullOrEmpty
         Get-MasterJournal $Master -Kind 'publish-received' | Should -BeNullOrEmpty
-        Get-MasterJournal $Master -Kind 'protocol-error' | Should -BeNullOrEmpty
+        # Auto-detection's first probe is prefixed; a bare master drops that probe's connection, which is the
+        # probe's expected cost. Anything else (envelope, key order, the stop event itself) must be clean.
+        Get-MasterJournal $Master -Kind 'protocol-error' | Where-Object { $_.detail -notlike 'pull (bare)*was a length-prefixed frame sent to a bare master*' } | Should -BeNullOrEmpty
     }
 
     It 'with -Kill publishes saltutil.kill_job to exactly the active minions, then stops' {
@@ -146,10 +150,13 @@ Describe 'Stop-SaltBatch failure paths' {
     It 'returns at once with -NoWait, without confirmation' {
         $master = New-StopScenario -Framing prefixed -MasterArgs '--never-halt'
         try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
             Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Framing Prefixed -NoWait -ErrorVariable failures
+            $watch.Stop()
 
             $failures | Should -BeNullOrEmpty
-            (Get-MasterJournal $master -Kind 'event-received').tag | Should -Be @("salt/batch/$RunningJid/stop")
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+            (Wait-MasterJournal $master -Kind 'event-received').tag | Should -Be @("salt/batch/$RunningJid/stop")
         }
         finally {
             Stop-SimulatedMaster $master

@@ -31,9 +31,10 @@ Describe 'Invoke-TestKit' {
     BeforeEach { $script:SavedKit = $env:SALTBATCH_TESTKIT }
     AfterEach { $env:SALTBATCH_TESTKIT = $script:SavedKit }
 
-    It 'runs the built test kit' {
-        # The kit's Main is still empty: this only proves the kit is built and found.
-        { Invoke-TestKit } | Should -Not -Throw
+    It 'lists the kit''s commands when called without one' {
+        $failure = { Invoke-TestKit } | Should -Throw -PassThru
+
+        $failure.Exception.Message | Should -BeLike '*exited with 2*simulate-master*write-cache*'
     }
 
     It 'throws with the exit code and stderr when the kit fails' {

@@ -227,4 +227,21 @@ function Get-MasterJournal {
     if ($Kind) { $records | Where-Object kind -EQ $Kind } else { $records }
 }
 
-Export-ModuleMember -Function Start-SimulatedMaster, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath
+function Wait-MasterJournal {
+    <# Waits until the simulated master has journalled a matching record (it handles events asynchronously); returns it. #>
+    param(
+        [Parameter(Mandatory)] $Master,
+        [Parameter(Mandatory)][string] $Kind,
+        [scriptblock] $Where = { $true },
+        [int] $TimeoutSeconds = 10
+    )
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    do {
+        $found = @(Get-MasterJournal -Master $Master -Kind $Kind | Where-Object $Where)
+        if ($found.Count -gt 0) { return $found }
+        Start-Sleep -Milliseconds 50
+    } while ([datetime]::UtcNow -lt $deadline)
+    throw "The simulated master journalled no '$Kind' record matching { $Where } within $TimeoutSeconds s."
+}
+
+Export-ModuleMember -Function Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath

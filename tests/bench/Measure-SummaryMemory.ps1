@@ -38,8 +38,9 @@ $script = @"
 Import-Module '$(Get-SaltBatchModulePath)'
 `$null = Get-SaltBatch -CacheDir '$cache' -Jid $smallJid
 [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-function Get-StatusKb([string] `$name) { [long](((Get-Content /proc/self/status) -match "^`${name}:") -replace '\D', '') }
-Set-Content -LiteralPath /proc/self/clear_refs -Value 5
+function Get-StatusKb([string] `$name) { [long]((Get-Content /proc/self/status | Where-Object { `$_ -like "`${name}:*" } | Select-Object -First 1) -replace '\D', '') }
+# Writing 5 resets VmHWM (peak RSS); the proc file refuses the truncating opens of Set-Content.
+`$reset = [IO.FileStream]::new('/proc/self/clear_refs', 'Open', 'Write'); `$reset.Write([byte[]](0x35), 0, 1); `$reset.Dispose()
 `$baseline = Get-StatusKb VmRSS
 `$watch = [Diagnostics.Stopwatch]::StartNew()
 `$batch = Get-SaltBatch -CacheDir '$cache' -Jid $largeJid
@@ -47,9 +48,11 @@ Set-Content -LiteralPath /proc/self/clear_refs -Value 5
 `$peak = Get-StatusKb VmHWM
 [ordered]@{ completed = `$batch.Completed; baselineKb = `$baseline; peakKb = `$peak; seconds = `$watch.Elapsed.TotalSeconds } | ConvertTo-Json -Compress
 "@
-$measured = Invoke-ChildPwsh -Script $script | Select-Object -Last 1 | ConvertFrom-Json
+$childOutput = Invoke-ChildPwsh -Script $script
+$measured = $childOutput | Select-Object -Last 1 | ConvertFrom-Json
+if ($null -eq $measured -or $null -eq $measured.PSObject.Properties['completed']) { throw "The measuring process failed: $($childOutput -join [Environment]::NewLine)" }
 [pscustomobject][ordered]@{
-    FileMB           = [math]::Round((Get-Item $file).Length / 1MB, 1)
+    FileMB           = [math]::Round((Get-Item -Force -LiteralPath $file).Length / 1MB, 1)
     Minions          = $Minions
     Completed        = $measured.completed
     BaselineMB       = [math]::Round($measured.baselineKb / 1024, 1)

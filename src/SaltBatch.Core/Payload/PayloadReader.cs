@@ -342,7 +342,7 @@ public sealed class PayloadReader : IDisposable
         var minimumBytes = kind == PayloadTokenKind.Map ? count * 2 : count;
         if (minimumBytes > Remaining)
         {
-            throw new PayloadFormatException($"{(kind == PayloadTokenKind.Map ? "map" : "array")} claims {count} entries but only {Remaining} byte(s) remain", offset);
+            throw new PayloadFormatException($"truncated or corrupt: {(kind == PayloadTokenKind.Map ? "map" : "array")} claims {count} entries but only {Remaining} byte(s) remain", offset);
         }
 
         if (count > _maxPayloadBytes)
@@ -357,7 +357,7 @@ public sealed class PayloadReader : IDisposable
     {
         if (length > Remaining)
         {
-            throw new PayloadFormatException($"{kind.ToString().ToLowerInvariant()} claims {length} byte(s) but only {Remaining} remain", offset);
+            throw new PayloadFormatException($"truncated or corrupt: {kind.ToString().ToLowerInvariant()} claims {length} byte(s) but only {Remaining} remain", offset);
         }
 
         if (length > _maxPayloadBytes)
