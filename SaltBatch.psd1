@@ -18,6 +18,7 @@
     VariablesToExport    = @()
 
     FormatsToProcess     = @('SaltBatch.format.ps1xml')
+    NestedModules        = @('SaltBatch.Lifecycle.psm1')
 
     PrivateData          = @{
         PSData = @{

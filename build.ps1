@@ -35,7 +35,7 @@ $PesterManifest = Join-Path $PesterDir "pester/$PesterVersion/tools/Pester.psd1"
 
 # Checked-in sources that live inside module/; everything else there is build output.
 # Keep in sync with the module/ exceptions in .gitignore.
-$ModuleSources = @('SaltBatch.format.ps1xml', 'help', 'en-US')
+$ModuleSources = @('SaltBatch.format.ps1xml', 'SaltBatch.Lifecycle.psm1', 'help', 'en-US')
 
 # These come from PowerShellStandard.Library (a compile-time reference). The host pwsh provides
 # the real ones; a copy in module/ would shadow or clash with them, so it must never ship.

@@ -35,3 +35,15 @@ Describe 'SaltBatch module' {
 AfterAll {
     Remove-Module SaltBatch -ErrorAction SilentlyContinue
 }
+
+Describe 'SaltBatch module lifecycle' {
+    It 'releases its process-wide resources (NetMQ) when the module is removed' {
+        $script = @"
+Import-Module '$(Get-SaltBatchModulePath)'
+`$before = [SaltBatch.ModuleLifecycle]::ReleaseCount
+Remove-Module SaltBatch
+"`$before -> `$([SaltBatch.ModuleLifecycle]::ReleaseCount)"
+"@
+        Invoke-ChildPwsh -Script $script | Select-Object -Last 1 | Should -Be '0 -> 1'
+    }
+}
