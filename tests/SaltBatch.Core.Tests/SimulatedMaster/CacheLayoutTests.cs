@@ -4,20 +4,6 @@ namespace SaltBatch.Core.Tests.SimulatedMaster;
 
 public sealed class CacheLayoutTests
 {
-    [Theory]
-    [InlineData("sha256", "68", "56cd3ef0adf7527bb45006bfac67c7f6131aca5155d009232ee26770e503b4")]
-    [InlineData("MD5", "e4", "a4333690e724a9e05a9c34c343fbe8")]
-    public void Job_directories_follow_the_hash_of_the_jid(string hashType, string head, string tail)
-    {
-        var layout = new JobCacheLayout("/var/cache/salt/master", hashType);
-
-        Assert.Equal($"/var/cache/salt/master/jobs/{head}/{tail}/.batch.p", layout.BatchStatePath("20240610120000000000"));
-    }
-
-    [Fact]
-    public void An_unsupported_hash_type_fails_at_construction() =>
-        Assert.Throws<ArgumentException>(() => new JobCacheLayout("/tmp", "crc32"));
-
     [Fact]
     public void The_batch_state_document_matches_the_reference_bytes()
     {

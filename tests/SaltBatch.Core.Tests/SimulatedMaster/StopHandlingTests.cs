@@ -46,7 +46,7 @@ public sealed class StopHandlingTests
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(bed.Master.Layout.BatchStatePath(MasterTestBed.Jid)));
         }
 
-        Assert.Empty(Directory.GetFiles(bed.Master.Layout.JobDirectory(MasterTestBed.Jid), AtomicFile.TempPrefix + "*"));
+        Assert.Empty(Directory.GetFiles(bed.Master.Layout.JidDirectory(MasterTestBed.Jid), AtomicFile.TempPrefix + "*"));
 
         Assert.Empty(bed.Journal.OfKind(JournalKinds.ProtocolError));
     }

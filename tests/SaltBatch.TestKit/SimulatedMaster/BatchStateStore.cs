@@ -1,3 +1,4 @@
+using SaltBatch.Core.Cache;
 using SaltBatch.Core.Payload;
 
 namespace SaltBatch.TestKit.SimulatedMaster;
@@ -30,12 +31,12 @@ public sealed class BatchStateStore(JobCacheLayout layout)
     /// <summary>Every readable state under <c>jobs/</c>, for deriving the accepted minions.</summary>
     public IEnumerable<PayloadMap> ReadAll()
     {
-        if (!Directory.Exists(layout.JobsDirectory))
+        if (!Directory.Exists(layout.JobsDir))
         {
             yield break;
         }
 
-        foreach (var path in Directory.EnumerateFiles(layout.JobsDirectory, ".batch.p", SearchOption.AllDirectories))
+        foreach (var path in Directory.EnumerateFiles(layout.JobsDir, ".batch.p", SearchOption.AllDirectories))
         {
             PayloadMap? state = null;
             try

@@ -1,3 +1,4 @@
+using SaltBatch.Core.Cache;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
