@@ -11,26 +11,7 @@ public static class BatchSummaryReader
 {
     /// <summary>The summary, or null when the file does not exist or is empty (Salt's "no state").</summary>
     /// <exception cref="SaltBatchException">Corrupt, AccessDenied or CacheUnavailable.</exception>
-    public static BatchSummary? Read(string path)
-    {
-        using var stream = CacheFile.OpenRead(path);
-        if (stream is null || stream.Length == 0)
-        {
-            return null;
-        }
-
-        using var reader = new PayloadReader(stream);
-        try
-        {
-            var summary = Read(reader);
-            reader.EnsureEnd();
-            return summary;
-        }
-        catch (PayloadFormatException exception)
-        {
-            throw BatchStateCorruption.At(path, exception);
-        }
-    }
+    public static BatchSummary? Read(string path) => BatchStateFile.Read(path, Read);
 
     public static BatchSummary Read(PayloadReader reader)
     {
