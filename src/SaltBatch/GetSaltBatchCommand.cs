@@ -12,6 +12,7 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ActiveJidCompleter))]
     public string[] Jid { get; set; } = [];
 
     protected override void ProcessRecord()

@@ -3,7 +3,6 @@ using SaltBatch.Core;
 using SaltBatch.Core.Batches;
 using SaltBatch.Core.Cache;
 using SaltBatch.Core.Config;
-using SaltBatch.Core.Platform;
 
 namespace SaltBatch;
 
@@ -88,16 +87,11 @@ public abstract class SaltCmdletBase : PSCmdlet
 
     private MasterConfig LoadConfig()
     {
-        var request = new MasterConfigRequest
-        {
-            ConfigPath = ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath),
-            CacheDirOverride = CacheDir is null ? null : GetUnresolvedProviderPathFromPSPath(CacheDir),
-            CurrentUserName = UnixAccounts.EffectiveUserName(),
-        };
-
         try
         {
-            return MasterConfigLoader.Load(request);
+            return MasterContext.Resolve(
+                ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath),
+                CacheDir is null ? null : GetUnresolvedProviderPathFromPSPath(CacheDir));
         }
         catch (MasterConfigException exception)
         {

@@ -19,6 +19,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ActiveJidCompleter))]
     public string[] Jid { get; set; } = [];
 
     /// <summary>Also publish saltutil.kill_job to the batch's in-flight minions before stopping it.</summary>
