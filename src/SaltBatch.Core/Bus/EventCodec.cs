@@ -64,7 +64,7 @@ public static class EventCodec
         var frame = reader.ReadToken();
         if (frame.Kind != PayloadTokenKind.Map)
         {
-            reader.SkipValue(frame);
+            reader.Skip(frame);
             return null;
         }
 
@@ -75,7 +75,7 @@ public static class EventCodec
             var isBody = key.Kind == PayloadTokenKind.String && reader.ReadPayloadText(out _) == "body";
             if (key.Kind != PayloadTokenKind.String)
             {
-                reader.SkipValue(key);
+                reader.Skip(key);
             }
 
             var value = reader.ReadToken();
@@ -85,7 +85,7 @@ public static class EventCodec
             }
             else
             {
-                reader.SkipValue(value);
+                reader.Skip(value);
             }
         }
 

@@ -15,6 +15,12 @@ internal static class PayloadKeyComparer
             return leftBytes.AsSpan().SequenceEqual(rightBytes);
         }
 
+        // Integers compare exactly: through double, 2**63 and 2**63 + 1 would be one key, which Python keeps apart.
+        if (IsInteger(left) && IsInteger(right))
+        {
+            return ToInt128(left) == ToInt128(right);
+        }
+
         if (IsNumber(left) && IsNumber(right))
         {
             return Convert.ToDouble(left, System.Globalization.CultureInfo.InvariantCulture)
@@ -25,4 +31,13 @@ internal static class PayloadKeyComparer
     }
 
     private static bool IsNumber(object value) => value is long or ulong or double or bool;
+
+    private static bool IsInteger(object value) => value is long or ulong or bool;
+
+    private static Int128 ToInt128(object value) => value switch
+    {
+        long number => number,
+        ulong number => number,
+        _ => (bool)value ? 1 : 0,
+    };
 }

@@ -24,6 +24,7 @@ public sealed class PayloadReader : IDisposable
     private readonly bool _leaveOpen;
     private readonly long _length;
     private readonly long _maxPayloadBytes;
+    private readonly bool _lengthKnown;
     private byte[] _buffer;
     private long _bufferOrigin;
     private int _start;
@@ -40,6 +41,7 @@ public sealed class PayloadReader : IDisposable
     {
         _stream = stream;
         _leaveOpen = leaveOpen;
+        _lengthKnown = length.HasValue || stream.CanSeek;
         _length = length ?? (stream.CanSeek ? stream.Length - stream.Position : long.MaxValue);
         _maxPayloadBytes = maxPayloadBytes ?? long.MaxValue;
         _buffer = new byte[(int)Math.Clamp(_length, 16, MinimumBufferSize)];
@@ -57,7 +59,7 @@ public sealed class PayloadReader : IDisposable
     public long Remaining => _length - Position;
 
     /// <summary>True when every byte of the document has been consumed.</summary>
-    public bool AtEnd => _pendingPayload == 0 && Remaining <= 0;
+    public bool AtEnd => _pendingPayload == 0 && (Remaining <= 0 || (!_lengthKnown && _end == _start && !TryFill(1)));
 
     /// <summary>Decodes one complete document: exactly one top-level value and nothing after it, as Salt requires.</summary>
     public static object? ReadDocument(ReadOnlyMemory<byte> data, TextDecoding decoding)
@@ -73,6 +75,15 @@ public sealed class PayloadReader : IDisposable
         return value;
     }
 
+    /// <summary>A document embedded in another (an ext 79 payload); its nesting counts towards the outer limit.</summary>
+    internal static object? ReadEmbeddedDocument(ReadOnlyMemory<byte> data, TextDecoding decoding, int depth)
+    {
+        using var reader = new PayloadReader(data);
+        var value = reader.ReadValue(decoding, depth);
+        reader.EnsureEnd();
+        return value;
+    }
+
     /// <summary>Fails unless the document ends exactly here (Salt rejects trailing bytes).</summary>
     public void EnsureEnd()
     {
@@ -85,10 +96,18 @@ public sealed class PayloadReader : IDisposable
         {
             if (_end - _start == 0 && !TryFill(1))
             {
+                // Without a known length (a pipe), the end of the stream is the end of the document.
+                if (!_lengthKnown)
+                {
+                    return;
+                }
+
                 throw new PayloadFormatException($"truncated: {Remaining} byte(s) of the document are missing", Position);
             }
 
-            throw new PayloadFormatException($"{Remaining} unexpected byte(s) after the document", Position);
+            throw new PayloadFormatException(
+                _lengthKnown ? $"{Remaining} unexpected byte(s) after the document" : "unexpected bytes after the document",
+                Position);
         }
     }
 
@@ -156,14 +175,27 @@ public sealed class PayloadReader : IDisposable
     /// <summary>Reads the payload bytes of the String, Binary or Extension token just read.</summary>
     public byte[] ReadPayloadBytes()
     {
-        var length = checked((int)_pendingPayload);
+        var declared = _pendingPayload;
         _pendingPayload = 0;
-        var bytes = new byte[length];
+        if (declared > Array.MaxLength)
+        {
+            throw new PayloadFormatException($"a payload of {declared} bytes is too large to hold", Position);
+        }
+
+        var length = (int)declared;
+
+        // With an unknown stream length the declared size is unverified, so the array grows only as bytes arrive.
+        var bytes = new byte[_lengthKnown ? length : Math.Min(length, _buffer.Length)];
         var copied = 0;
         while (copied < length)
         {
             Require(1, "payload bytes");
-            var chunk = Math.Min(length - copied, _end - _start);
+            if (copied == bytes.Length)
+            {
+                Array.Resize(ref bytes, (int)Math.Min(length, (long)bytes.Length * 2));
+            }
+
+            var chunk = Math.Min(bytes.Length - copied, _end - _start);
             Buffer.BlockCopy(_buffer, _start, bytes, copied, chunk);
             _start += chunk;
             copied += chunk;
@@ -194,45 +226,35 @@ public sealed class PayloadReader : IDisposable
     }
 
     /// <summary>Skips the next value whole, without recursion and without materialising anything.</summary>
-    public void SkipValue() => SkipValues(1);
+    public void SkipValue() => Skip(ReadToken());
 
-    /// <summary>Skips the rest of the value whose header was just read.</summary>
-    public void SkipValue(PayloadToken token)
+    /// <summary>Skips the rest of a value whose header was just read: its payload, or all of its entries.</summary>
+    public void Skip(PayloadToken token)
     {
+        var outstanding = ChildCount(token);
         if (token.HasPayload)
         {
             SkipPayload();
-            return;
         }
 
-        SkipValues(token.Kind switch
-        {
-            PayloadTokenKind.Map => token.Length * 2,
-            PayloadTokenKind.Array => token.Length,
-            _ => 0,
-        });
-    }
-
-    private void SkipValues(long outstanding)
-    {
         while (outstanding > 0)
         {
-            var token = ReadToken();
+            var child = ReadToken();
             outstanding--;
-            if (token.Kind == PayloadTokenKind.Array)
-            {
-                outstanding += token.Length;
-            }
-            else if (token.Kind == PayloadTokenKind.Map)
-            {
-                outstanding += token.Length * 2;
-            }
-            else if (token.HasPayload)
+            outstanding += ChildCount(child);
+            if (child.HasPayload)
             {
                 SkipPayload();
             }
         }
     }
+
+    private static long ChildCount(PayloadToken token) => token.Kind switch
+    {
+        PayloadTokenKind.Array => token.Length,
+        PayloadTokenKind.Map => token.Length * 2,
+        _ => 0,
+    };
 
     /// <summary>Materialises the next value as plain .NET values (see <see cref="PayloadValues"/>).</summary>
     public object? ReadValue(TextDecoding decoding) => ReadValue(decoding, 0);
@@ -267,7 +289,7 @@ public sealed class PayloadReader : IDisposable
                 var bytes = ReadPayloadBytes();
                 return decoding == TextDecoding.FileSemantics && TryDecodeUtf8(bytes, out var text) ? text : bytes;
             case PayloadTokenKind.Extension:
-                return ReadExtension(token);
+                return ReadExtension(token, depth);
             case PayloadTokenKind.Array:
                 var list = new List<object?>((int)Math.Min(token.Length, 4096));
                 for (long i = 0; i < token.Length; i++)
@@ -288,13 +310,13 @@ public sealed class PayloadReader : IDisposable
         }
     }
 
-    private object ReadExtension(PayloadToken token)
+    private object ReadExtension(PayloadToken token, int depth)
     {
         var data = ReadPayloadBytes();
         return token.ExtensionType switch
         {
             SaltExtensions.DateTimeType => SaltExtensions.DecodeDateTime(data, token.Offset),
-            SaltExtensions.ConstantType => SaltExtensions.DecodeConstant(data, token.Offset),
+            SaltExtensions.ConstantType => SaltExtensions.DecodeConstant(data, token.Offset, depth + 1),
             SaltExtensions.TimestampType => SaltExtensions.DecodeTimestamp(data, token.Offset),
             _ => new PayloadExtension(token.ExtensionType, data),
         };
@@ -320,7 +342,7 @@ public sealed class PayloadReader : IDisposable
         var minimumBytes = kind == PayloadTokenKind.Map ? count * 2 : count;
         if (minimumBytes > Remaining)
         {
-            throw new PayloadFormatException($"{(kind == PayloadTokenKind.Map ? "map" : "array")} claims {count} entries but only {Remaining} byte(s) remain", offset);
+            throw new PayloadFormatException($"truncated or corrupt: {(kind == PayloadTokenKind.Map ? "map" : "array")} claims {count} entries but only {Remaining} byte(s) remain", offset);
         }
 
         if (count > _maxPayloadBytes)
@@ -335,7 +357,7 @@ public sealed class PayloadReader : IDisposable
     {
         if (length > Remaining)
         {
-            throw new PayloadFormatException($"{kind.ToString().ToLowerInvariant()} claims {length} byte(s) but only {Remaining} remain", offset);
+            throw new PayloadFormatException($"truncated or corrupt: {kind.ToString().ToLowerInvariant()} claims {length} byte(s) but only {Remaining} remain", offset);
         }
 
         if (length > _maxPayloadBytes)

@@ -32,12 +32,12 @@ public static class SaltExtensions
         throw new PayloadFormatException($"ext 78 holds '{Sanitise(text)}', which is not a %Y%m%dT%H:%M:%S.%f datetime", offset);
     }
 
-    internal static SaltConstant DecodeConstant(byte[] data, long offset)
+    internal static SaltConstant DecodeConstant(byte[] data, long offset, int depth)
     {
         object? decoded;
         try
         {
-            decoded = PayloadReader.ReadDocument(data, TextDecoding.EventSemantics);
+            decoded = PayloadReader.ReadEmbeddedDocument(data, TextDecoding.EventSemantics, depth);
         }
         catch (PayloadFormatException inner)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SaltBatch.Core.Bus;
 using SaltBatch.Core.Payload;
+using SaltBatch.Core.Tests.Peers;
 using SaltBatch.Core.Tests.Support;
 
 namespace SaltBatch.Core.Tests.Bus;
@@ -15,7 +16,7 @@ public sealed class EventBusInteropTests
     [InlineData(PullFraming.Bare, false, "2026-01-02T03:04:05.678901")]
     public async Task StopFrameBytesEqualThePythonPeers(PullFraming framing, bool withOffset, string stamp)
     {
-        var expected = await PythonPeer.RunAsync("bus_peer.py", ["stop-frame", Jid, stamp, framing.ToString().ToLowerInvariant()]);
+        var expected = await PythonPeerProcess.RunAsync("bus_peer.py", ["stop-frame", Jid, stamp, framing.ToString().ToLowerInvariant()]);
 
         var ours = new EventPublisher(MasterEndpoint.Unix("/unused"), clock: FixedClock.WorkedExample)
             .BuildWireBytes($"salt/batch/{Jid}/stop", new PayloadMap { { "jid", Jid }, { "reason", "stop" } }, framing, withOffset);
@@ -30,15 +31,15 @@ public sealed class EventBusInteropTests
     {
         using var directory = new TempDirectory();
         var path = directory.File("master_event_pull.ipc");
-        using var peer = PythonPeer.Start("bus_peer.py", ["serve-unix", path, framing.ToString().ToLowerInvariant()]);
+        using var peer = PythonPeerProcess.Start("bus_peer.py", ["serve-unix", path, framing.ToString().ToLowerInvariant()]);
         try
         {
-            Assert.Equal("ready", await PythonPeer.ReadLineAsync(peer, TimeSpan.FromSeconds(20)));
+            Assert.Equal("ready", await PythonPeerProcess.ReadLineAsync(peer, TimeSpan.FromSeconds(20)));
 
             await new EventPublisher(MasterEndpoint.Unix(path), clock: FixedClock.WorkedExample)
                 .FireAsync($"salt/batch/{Jid}/stop", new PayloadMap { { "jid", Jid }, { "reason", "stop" } }, framing, stampWithOffset: true);
 
-            using var decoded = JsonDocument.Parse(await PythonPeer.ReadLineAsync(peer, TimeSpan.FromSeconds(20)));
+            using var decoded = JsonDocument.Parse(await PythonPeerProcess.ReadLineAsync(peer, TimeSpan.FromSeconds(20)));
             var root = decoded.RootElement;
             Assert.Equal($"salt/batch/{Jid}/stop", root.GetProperty("tag").GetString());
             Assert.Equal(JsonValueKind.Object, root.GetProperty("head").ValueKind);

@@ -1,3 +1,4 @@
+using SaltBatch.Core.Payload;
 using SaltBatch.Core.Publish;
 using SaltBatch.Core.Tests.Support;
 
@@ -40,7 +41,7 @@ public sealed class PublishEnvelopeTests
             OrderMastersTimeout = 5,
         };
 
-        var load = (Payload.PayloadMap)PublishEnvelope.Build(request, RootCredentials()).Get("load")!;
+        var load = (PayloadMap)PublishEnvelope.Build(request, RootCredentials()).Get("load")!;
 
         Assert.Equal(["cmd", "tgt", "fun", "arg", "key", "tgt_type", "ret", "jid", "kwargs", "user", "to"], load.Keys);
         Assert.Equal(5L, Convert.ToInt64(load.Get("to")));

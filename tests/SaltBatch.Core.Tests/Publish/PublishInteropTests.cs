@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SaltBatch.Core.Publish;
+using SaltBatch.Core.Tests.Peers;
 using SaltBatch.Core.Tests.Support;
 
 namespace SaltBatch.Core.Tests.Publish;
@@ -12,7 +13,7 @@ public sealed class PublishInteropTests
     [Fact]
     public async Task EnvelopeBytesEqualThePythonPeers()
     {
-        var expected = await PythonPeer.RunAsync(
+        var expected = await PythonPeerProcess.RunAsync(
             "bus_peer.py",
             ["envelope", "root", BatchJid, "m2", "m1"],
             new Dictionary<string, string> { ["PEER_KEY"] = PublishEnvelopeTests.ExampleKey });
@@ -27,10 +28,10 @@ public sealed class PublishInteropTests
     {
         using var sockDir = new TempDirectory();
         File.WriteAllText(sockDir.File("publish_pull.ipc"), string.Empty);
-        using var peer = PythonPeer.Start("zmq_router_peer.py", ["20240610120500123456"]);
+        using var peer = PythonPeerProcess.Start("zmq_router_peer.py", ["20240610120500123456"]);
         try
         {
-            var port = int.Parse(await PythonPeer.ReadLineAsync(peer, TimeSpan.FromSeconds(20)), System.Globalization.CultureInfo.InvariantCulture);
+            var port = int.Parse(await PythonPeerProcess.ReadLineAsync(peer, TimeSpan.FromSeconds(20)), System.Globalization.CultureInfo.InvariantCulture);
             var options = new RequestServerOptions("127.0.0.1", port) { TryTimeout = TimeSpan.FromSeconds(5), Tries = 1 };
 
             var result = await new PublishClient(options, sockDir.Path)
@@ -40,7 +41,7 @@ public sealed class PublishInteropTests
             Assert.Equal(["m1", "m2"], result.Minions);
             Assert.Empty(result.Missing);
 
-            using var seen = JsonDocument.Parse(await PythonPeer.ReadLineAsync(peer, TimeSpan.FromSeconds(20)));
+            using var seen = JsonDocument.Parse(await PythonPeerProcess.ReadLineAsync(peer, TimeSpan.FromSeconds(20)));
             var request = seen.RootElement;
             Assert.True(request.GetProperty("delimiter_empty").GetBoolean());
             Assert.True(request.GetProperty("envelope_keys_ok").GetBoolean());

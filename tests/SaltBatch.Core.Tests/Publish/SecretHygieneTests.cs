@@ -1,3 +1,4 @@
+using SaltBatch.Core.Payload;
 using SaltBatch.Core.Publish;
 
 namespace SaltBatch.Core.Tests.Publish;
@@ -32,9 +33,9 @@ public sealed class SecretHygieneTests
         var credentials = PublishEnvelopeTests.RootCredentials();
         var replies = new object?[]
         {
-            new Payload.PayloadMap { { "error", new Payload.PayloadMap { { "name", "AuthenticationError" }, { "message", "x" } } } },
-            new Payload.PayloadMap { { "error", new Payload.PayloadMap { { "name", "AuthorizationError" }, { "message", "x" } } } },
-            new Payload.PayloadMap { { "load", new Payload.PayloadMap { { "error", "Master failed to assign jid" } } } },
+            new PayloadMap { { "error", new PayloadMap { { "name", "AuthenticationError" }, { "message", "x" } } } },
+            new PayloadMap { { "error", new PayloadMap { { "name", "AuthorizationError" }, { "message", "x" } } } },
+            new PayloadMap { { "load", new PayloadMap { { "error", "Master failed to assign jid" } } } },
             "",
         };
 

@@ -1,8 +1,10 @@
 namespace SaltBatch.Core.Tests.Support;
 
-internal static class Hex
+/// <summary>Hex as the reference document writes it: byte pairs separated by any whitespace.</summary>
+public static class Hex
 {
-    /// <summary>Parses a reference-style listing: hex pairs separated by spaces and line breaks.</summary>
-    public static byte[] Parse(string listing) =>
-        Convert.FromHexString(string.Concat(listing.Where(Uri.IsHexDigit)));
+    public static byte[] Parse(string text) =>
+        Convert.FromHexString(new string(text.Where(Uri.IsHexDigit).ToArray()));
+
+    public static string Of(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }

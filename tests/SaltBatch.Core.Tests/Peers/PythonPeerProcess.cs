@@ -1,50 +1,24 @@
 using System.Diagnostics;
 
-namespace SaltBatch.Core.Tests.Support;
+namespace SaltBatch.Core.Tests.Peers;
 
 /// <summary>
-/// Runs the reference peers in tests/peers with Debian's python3, which has the msgpack and zmq bindings Salt uses.
-/// A missing peer is a failure, not a skip: these tests are the proof of interoperability.
+/// Peers that run alongside a test (servers that wait for our bytes) or whose output is awaited asynchronously;
+/// <see cref="PythonPeer"/> runs one-shot commands and owns the interpreter check.
 /// </summary>
-internal static class PythonPeer
+internal static class PythonPeerProcess
 {
-    public const string Interpreter = "/usr/bin/python3";
-
-    private static readonly Lazy<string?> MissingReason = new(FindMissingReason);
-
-    public static string ScriptPath(string name)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = System.IO.Path.Combine(directory.FullName, "tests", "peers", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"tests/peers/{name} not found above {AppContext.BaseDirectory}");
-    }
-
-    public static void EnsureAvailable()
-    {
-        if (MissingReason.Value is { } reason)
-        {
-            Assert.Fail("Test peers missing: install Debian's python3-msgpack and python3-zmq (apt-get install python3-msgpack python3-zmq). " + reason);
-        }
-    }
-
     /// <summary>Starts a peer script; the caller reads its output and must dispose the process.</summary>
     public static Process Start(string script, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
-        EnsureAvailable();
-        var start = new ProcessStartInfo(Interpreter)
+        PythonPeer.EnsureAvailable();
+        var start = new ProcessStartInfo(PythonPeer.Interpreter)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(ScriptPath(script));
+        start.ArgumentList.Add(PythonPeer.Script(script));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -81,28 +55,5 @@ internal static class PythonPeer
         }
 
         return line!;
-    }
-
-    private static string? FindMissingReason()
-    {
-        if (!File.Exists(Interpreter))
-        {
-            return $"{Interpreter} does not exist.";
-        }
-
-        var check = new ProcessStartInfo(Interpreter, ["-c", "import msgpack, zmq"])
-        {
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(check)!;
-        var errors = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
-        {
-            process.Kill();
-            return "importing msgpack and zmq did not finish.";
-        }
-
-        return process.ExitCode == 0 ? null : errors.Trim();
     }
 }

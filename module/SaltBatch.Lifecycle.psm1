@@ -1,0 +1,6 @@
+# Releases what the binary module holds process-wide when the module is removed. PowerShellStandard 5.1 (the
+# reference assembly the cmdlets build against) has no IModuleAssemblyCleanup, so this nested script module's
+# OnRemove does it: NetMQ's background context and threads are stopped without waiting for unsent messages.
+$ExecutionContext.SessionState.Module.OnRemove = {
+    [SaltBatch.ModuleLifecycle]::Release()
+}

@@ -1,0 +1,68 @@
+using SaltBatch.Core.Cache;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>The runner's read side: <c>batch.status</c> and <c>batch.list_active</c> (reference §5.1–§5.2).</summary>
+public sealed class BatchCatalog
+{
+    private readonly JobCacheLayout _layout;
+
+    public BatchCatalog(JobCacheLayout layout)
+    {
+        _layout = layout;
+    }
+
+    public JobCacheLayout Layout => _layout;
+
+    /// <summary>The summary of one batch.</summary>
+    /// <exception cref="SaltBatchException">InvalidJid (nothing touched), NotFound, Corrupt, AccessDenied.</exception>
+    public BatchSummary GetSummary(string jid)
+    {
+        Jid.Validate(jid);
+        var path = _layout.BatchStatePath(jid);
+        return BatchSummaryReader.Read(path) ?? throw new SaltBatchException(
+            SaltFailureKind.NotFound,
+            $"No batch with JID {jid}: there is no batch state at '{path}'. The JID may be a normal (non-batch) job, or its job directory was cleaned up (keep_jobs_seconds).",
+            jid);
+    }
+
+    /// <summary>
+    /// Every JID of the active index in the runner's order, each with its summary, or with the reason the runner
+    /// would silently skip it (no, empty or unreadable <c>.batch.p</c>).
+    /// </summary>
+    /// <param name="indexNotes">Index entries that could not even name a batch.</param>
+    /// <exception cref="SaltBatchException">AccessDenied or Corrupt for the index itself.</exception>
+    public IEnumerable<ActiveBatchEntry> ListActive(out IReadOnlyList<string> indexNotes)
+    {
+        var jids = ActiveIndexReader.Read(_layout.ActiveIndexPath, out indexNotes);
+        return Summarise(jids);
+    }
+
+    private IEnumerable<ActiveBatchEntry> Summarise(IReadOnlyList<string> jids)
+    {
+        foreach (var jid in jids)
+        {
+            yield return SummariseIndexed(jid);
+        }
+    }
+
+    private ActiveBatchEntry SummariseIndexed(string jid)
+    {
+        var path = _layout.BatchStatePath(jid);
+        try
+        {
+            var summary = BatchSummaryReader.Read(path);
+            return summary is null
+                ? new ActiveBatchEntry(jid, null, DroppedBecause: $"no batch state at '{path}' (missing or empty)")
+                : new ActiveBatchEntry(jid, summary);
+        }
+        catch (SaltBatchException exception) when (exception.Kind == SaltFailureKind.Corrupt)
+        {
+            return new ActiveBatchEntry(jid, null, DroppedBecause: exception.Message);
+        }
+        catch (SaltBatchException exception)
+        {
+            return new ActiveBatchEntry(jid, null, Failure: exception);
+        }
+    }
+}

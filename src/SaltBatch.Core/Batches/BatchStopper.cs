@@ -1,0 +1,155 @@
+using SaltBatch.Core.Bus;
+using SaltBatch.Core.Cache;
+using SaltBatch.Core.Payload;
+using SaltBatch.Core.Publish;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>
+/// <c>salt-run batch.stop &lt;jid&gt; [kill=True]</c> (reference §5.3), then — unlike the runner — confirmation that the
+/// master's BatchManager actually halted the batch (§9.2): the <c>salt/batch/&lt;jid&gt;/halted</c> event on the pub
+/// stream, or <c>halted: true</c> in <c>.batch.p</c> when the event is missed.
+/// </summary>
+public sealed class BatchStopper
+{
+    private readonly BatchCatalog _catalog;
+    private readonly MasterEventBus _bus;
+    private readonly Func<(PublishClient Client, PublishCredentials Credentials)> _publisher;
+    private readonly Action<string> _log;
+
+    /// <param name="publisher">Opens the request-server client and reads the key; called only when a kill is published.</param>
+    /// <param name="log">What happened behind the scenes, for the cmdlet's verbose stream. Never given the key.</param>
+    public BatchStopper(BatchCatalog catalog, MasterEventBus bus, Func<(PublishClient Client, PublishCredentials Credentials)> publisher, Action<string> log)
+    {
+        _catalog = catalog;
+        _bus = bus;
+        _publisher = publisher;
+        _log = log;
+    }
+
+    /// <exception cref="SaltBatchException">
+    /// InvalidJid, NotFound or AlreadyHalted (nothing sent); MasterUnreachable; StopNotConfirmed.
+    /// A failed kill publish does not stop the stop: it is reported in <see cref="StopOutcome.KillFailure"/>.
+    /// </exception>
+    public async Task<StopOutcome> StopAsync(string jid, StopOptions options, CancellationToken cancellationToken)
+    {
+        var summary = _catalog.GetSummary(jid);
+        if (summary.Halted)
+        {
+            throw new SaltBatchException(SaltFailureKind.AlreadyHalted, $"Batch {jid} is already halted (reason: {summary.HaltedReason ?? "none"}); nothing was sent.", jid);
+        }
+
+        // Listen before firing, so the halted event cannot slip by between the two.
+        await using var subscriber = options.Confirm ? await TrySubscribeAsync(cancellationToken).ConfigureAwait(false) : null;
+
+        var (kill, killFailure) = options.Kill
+            ? await KillActiveMinionsAsync(jid, summary.ActiveMinions, cancellationToken).ConfigureAwait(false)
+            : (null, null);
+
+        var stopTag = $"salt/batch/{jid}/stop";
+        var framing = await _bus.FireAsync(stopTag, new PayloadMap { { "jid", jid }, { "reason", "stop" } }, options.Framing, cancellationToken).ConfigureAwait(false);
+        _log($"Fired {stopTag} on {_bus.Endpoints.Pull} ({framing} framing).");
+        if (!options.Confirm)
+        {
+            return new StopOutcome(jid, framing, kill, killFailure, null);
+        }
+
+        var (halted, lastSeen) = await WaitForHaltAsync(jid, subscriber, options, cancellationToken).ConfigureAwait(false);
+        if (halted is null)
+        {
+            var sent = kill is null ? $"{stopTag}" : $"saltutil.kill_job to {kill.Minions.Count} minion(s) (job {kill.Jid}) and {stopTag}";
+            var observed = lastSeen is null
+                ? "its .batch.p could not be read"
+                : $".batch.p still says halted=false ({lastSeen.Completed}/{lastSeen.Total} done, {lastSeen.Active} active, {lastSeen.Pending} pending)";
+            throw new SaltBatchException(
+                SaltFailureKind.StopNotConfirmed,
+                $"Sent {sent} on {_bus.Endpoints.Pull} ({framing} framing), but the master did not halt batch {jid} within {options.ConfirmTimeout.TotalSeconds:0.#}s: no salt/batch/{jid}/halted event{(subscriber is null ? " could be watched" : " arrived")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.",
+                jid);
+        }
+
+        return new StopOutcome(jid, framing, kill, killFailure, halted);
+    }
+
+    private async Task<(PublishResult?, SaltBatchException?)> KillActiveMinionsAsync(string jid, IReadOnlyList<string> activeMinions, CancellationToken cancellationToken)
+    {
+        if (activeMinions.Count == 0)
+        {
+            _log($"Batch {jid} has no active minions: no saltutil.kill_job to publish.");
+            return (null, null);
+        }
+
+        var request = PublishRequest.KillJob(activeMinions, jid);
+        _log($"Publishing saltutil.kill_job {jid} to {request.Minions.Count} active minion(s): {string.Join(", ", request.Minions)}.");
+        try
+        {
+            var (client, credentials) = _publisher();
+            var result = await client.PublishAsync(request, credentials, cancellationToken).ConfigureAwait(false);
+            _log($"The master published saltutil.kill_job as job {result.Jid} to {string.Join(", ", result.Minions)}{(result.Missing.Count > 0 ? $" (missing: {string.Join(", ", result.Missing)})" : string.Empty)}.");
+            return (result, null);
+        }
+        catch (SaltBatchException exception)
+        {
+            _log($"saltutil.kill_job for batch {jid} was not published: {exception.Message} The stop event is sent anyway, as the runner does.");
+            return (null, exception);
+        }
+    }
+
+    private async Task<EventSubscriber?> TrySubscribeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _bus.SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SaltBatchException exception)
+        {
+            _log($"Cannot listen on {_bus.Endpoints.Pub} ({exception.Message}); confirming the stop by re-reading .batch.p instead.");
+            return null;
+        }
+    }
+
+    private async Task<(BatchSummary? Halted, BatchSummary? LastSeen)> WaitForHaltAsync(string jid, EventSubscriber? subscriber, StopOptions options, CancellationToken cancellationToken)
+    {
+        var haltedTag = $"salt/batch/{jid}/halted";
+        var path = _catalog.Layout.BatchStatePath(jid);
+        var deadline = DateTime.UtcNow + options.ConfirmTimeout;
+        BatchSummary? lastSeen = null;
+        while (true)
+        {
+            lastSeen = ReadQuietly(path) ?? lastSeen;
+            if (lastSeen?.Halted == true)
+            {
+                _log($"{path} says halted ({lastSeen.HaltedReason}).");
+                return (lastSeen, lastSeen);
+            }
+
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return (null, lastSeen);
+            }
+
+            var slice = remaining < options.PollInterval ? remaining : options.PollInterval;
+            if (subscriber is null)
+            {
+                await Task.Delay(slice, cancellationToken).ConfigureAwait(false);
+            }
+            else if (await subscriber.WaitForAsync(e => e.Tag == haltedTag, slice, cancellationToken).ConfigureAwait(false) is { } halted)
+            {
+                _log($"Saw {haltedTag} (reason: {halted.Data.Get("reason") ?? "none"}).");
+            }
+        }
+    }
+
+    /// <summary>A state read while the master rewrites it; a transient failure just means "look again".</summary>
+    private static BatchSummary? ReadQuietly(string path)
+    {
+        try
+        {
+            return BatchSummaryReader.Read(path);
+        }
+        catch (SaltBatchException)
+        {
+            return null;
+        }
+    }
+}

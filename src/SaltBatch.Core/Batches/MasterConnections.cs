@@ -1,0 +1,33 @@
+using System.Net;
+using SaltBatch.Core.Bus;
+using SaltBatch.Core.Config;
+using SaltBatch.Core.Publish;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>Turns a resolved master configuration into the bus and request-server clients that reach that master.</summary>
+public static class MasterConnections
+{
+    public static EventBusEndpoints EventBus(MasterConfig config) =>
+        new(ToMasterEndpoint(config.EventPullEndpoint), ToMasterEndpoint(config.EventPubEndpoint));
+
+    public static RequestServerOptions RequestServer(MasterConfig config) =>
+        RequestServerOptions.ForMaster(config.Interface, config.RetPort) with
+        {
+            Transport = config.Transport == "tcp" ? RequestTransport.Tcp : RequestTransport.ZeroMq,
+            TryTimeout = TimeSpan.FromSeconds(config.Timeout),
+            Tries = Math.Max(1, config.RequestChannelTries),
+        };
+
+    /// <summary>The publish client and the key of the user Salt would publish as (reference §8.4).</summary>
+    public static (PublishClient Client, PublishCredentials Credentials) Publisher(MasterConfig config)
+    {
+        var sockDirToCheck = config.IpcMode == "tcp" ? null : config.SockDir;
+        return (new PublishClient(RequestServer(config), sockDirToCheck), KeyResolver.Resolve(config.CacheDir, config.User));
+    }
+
+    private static MasterEndpoint ToMasterEndpoint(EventEndpoint endpoint) =>
+        endpoint.Kind == EventEndpointKind.Unix
+            ? MasterEndpoint.Unix(endpoint.Path!)
+            : MasterEndpoint.Tcp(IPAddress.Parse(endpoint.Host!), endpoint.Port);
+}

@@ -1,0 +1,20 @@
+using SaltBatch.Core.Bus;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>How to stop a batch: kill in-flight minions or not, confirm the halt or not, and within what time.</summary>
+public sealed record StopOptions
+{
+    /// <summary>Also publish <c>saltutil.kill_job &lt;jid&gt;</c> to the batch's active minions before the stop event.</summary>
+    public bool Kill { get; init; }
+
+    /// <summary>Wait until the master's BatchManager has halted the batch.</summary>
+    public bool Confirm { get; init; } = true;
+
+    public TimeSpan ConfirmTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public PullFraming Framing { get; init; } = PullFraming.Auto;
+
+    /// <summary>How often <c>.batch.p</c> is re-read while waiting, in case the halted event is missed.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+}

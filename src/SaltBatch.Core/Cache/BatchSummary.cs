@@ -1,0 +1,53 @@
+namespace SaltBatch.Core.Cache;
+
+/// <summary>
+/// The runner's summary of one batch (reference §5.4), computed without materialising minion returns, plus the
+/// active minions (bounded by the batch size) that a kill needs to target.
+/// </summary>
+public sealed record BatchSummary
+{
+    public string? Jid { get; init; }
+
+    public string? Function { get; init; }
+
+    /// <summary>The target expression; list targets are joined with commas as <c>salt -L</c> takes them.</summary>
+    public string? Target { get; init; }
+
+    public string? TargetType { get; init; }
+
+    public long Total { get; init; }
+
+    public long Completed { get; init; }
+
+    public long Active { get; init; }
+
+    public long Pending { get; init; }
+
+    public long Failed { get; init; }
+
+    public long? BatchSize { get; init; }
+
+    public bool Halted { get; init; }
+
+    public string? HaltedReason { get; init; }
+
+    public string? Driver { get; init; }
+
+    public string? User { get; init; }
+
+    /// <summary>Unix seconds.</summary>
+    public double? Created { get; init; }
+
+    /// <summary>Unix seconds.</summary>
+    public double? LastProgress { get; init; }
+
+    /// <summary>The minions dispatched and not yet returned, sorted as the runner passes them to a kill.</summary>
+    public IReadOnlyList<string> ActiveMinions { get; init; } = [];
+
+    /// <summary>Finished: halted, or nothing pending or active (reference §2.2).</summary>
+    public bool IsFinished => Halted || (Pending == 0 && Active == 0);
+
+    /// <summary>Seconds since the last progress step, as the runner computes <c>age_seconds</c>; null when absent or zero.</summary>
+    public double? AgeSeconds(DateTimeOffset now) =>
+        LastProgress is { } last && last != 0 ? (now.ToUnixTimeMilliseconds() / 1000.0) - last : null;
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using SaltBatch.Core.Payload;
+
+namespace SaltBatch.Core.Cache;
+
+/// <summary>
+/// Reads a <c>.batch.p</c> by streaming: collections are counted and skipped, so a state.apply over thousands of
+/// minions (hundreds of MB in <c>done</c>) is summarised in constant memory.
+/// </summary>
+public static class BatchSummaryReader
+{
+    /// <summary>The summary, or null when the file does not exist or is empty (Salt's "no state").</summary>
+    /// <exception cref="SaltBatchException">Corrupt, AccessDenied or CacheUnavailable.</exception>
+    public static BatchSummary? Read(string path) => BatchStateFile.Read(path, Read);
+
+    public static BatchSummary Read(PayloadReader reader)
+    {
+        var header = reader.ReadToken();
+        if (header.Kind != PayloadTokenKind.Map)
+        {
+            throw new PayloadFormatException($"a batch state is a map, not {header.Kind.ToString().ToLowerInvariant()}", header.Offset);
+        }
+
+        var summary = new BatchSummary();
+        for (long i = 0; i < header.Length; i++)
+        {
+            var key = reader.ReadValue(TextDecoding.FileSemantics) as string;
+            summary = key switch
+            {
+                "jid" => summary with { Jid = ReadText(reader) },
+                "fun" => summary with { Function = ReadText(reader) },
+                "tgt" => summary with { Target = ReadTarget(reader) },
+                "tgt_type" => summary with { TargetType = ReadText(reader) },
+                "all_minions" => summary with { Total = CountEntries(reader, key) },
+                "done" => summary with { Completed = CountEntries(reader, key) },
+                "pending" => summary with { Pending = CountEntries(reader, key) },
+                "failed" => summary with { Failed = CountEntries(reader, key) },
+                "active" => ReadActive(reader, summary),
+                "batch_size" => summary with { BatchSize = (long?)ReadNumber(reader) },
+                "halted" => summary with { Halted = ReadTruthiness(reader) },
+                "halted_reason" => summary with { HaltedReason = ReadText(reader) },
+                "driver" => summary with { Driver = ReadText(reader) },
+                "user" => summary with { User = ReadText(reader) },
+                "created" => summary with { Created = ReadNumber(reader) },
+                "last_progress" => summary with { LastProgress = ReadNumber(reader) },
+                _ => Skipped(reader, summary),
+            };
+        }
+
+        return summary;
+    }
+
+    private static BatchSummary Skipped(PayloadReader reader, BatchSummary summary)
+    {
+        reader.SkipValue();
+        return summary;
+    }
+
+    /// <summary>Python's <c>len()</c> of a list or dict, taken from the header; the entries are skipped unread.</summary>
+    private static long CountEntries(PayloadReader reader, string key)
+    {
+        var token = reader.ReadToken();
+        if (!token.IsContainer)
+        {
+            throw new PayloadFormatException($"'{key}' should be a list or map but is {token.Kind.ToString().ToLowerInvariant()}", token.Offset);
+        }
+
+        reader.Skip(token);
+        return token.Length;
+    }
+
+    private static BatchSummary ReadActive(PayloadReader reader, BatchSummary summary)
+    {
+        var token = reader.ReadToken();
+        if (token.Kind != PayloadTokenKind.Map)
+        {
+            throw new PayloadFormatException($"'active' should be a map of minion to dispatch time but is {token.Kind.ToString().ToLowerInvariant()}", token.Offset);
+        }
+
+        var minions = new List<string>((int)Math.Min(token.Length, 1024));
+        for (long i = 0; i < token.Length; i++)
+        {
+            minions.Add(Stringify(reader.ReadValue(TextDecoding.FileSemantics)));
+            reader.SkipValue();
+        }
+
+        minions.Sort(StringComparer.Ordinal);
+        return summary with { Active = token.Length, ActiveMinions = minions };
+    }
+
+    private static string? ReadText(PayloadReader reader)
+    {
+        var value = reader.ReadValue(TextDecoding.FileSemantics);
+        return value is null ? null : Stringify(value);
+    }
+
+    private static string? ReadTarget(PayloadReader reader) =>
+        reader.ReadValue(TextDecoding.FileSemantics) switch
+        {
+            null => null,
+            List<object?> list => string.Join(",", list.Select(Stringify)),
+            var value => Stringify(value),
+        };
+
+    private static double? ReadNumber(PayloadReader reader)
+    {
+        var token = reader.ReadToken();
+        if (token.AsDouble() is { } number)
+        {
+            return number;
+        }
+
+        reader.Skip(token);
+        return null;
+    }
+
+    /// <summary>Python truthiness, as the runner's <c>bool(state.get("halted"))</c>.</summary>
+    private static bool ReadTruthiness(PayloadReader reader)
+    {
+        var token = reader.ReadToken();
+        reader.Skip(token);
+        return token.Kind switch
+        {
+            PayloadTokenKind.Nil => false,
+            PayloadTokenKind.Boolean or PayloadTokenKind.Integer => token.Integer != 0,
+            PayloadTokenKind.UnsignedInteger => true,
+            PayloadTokenKind.Float => token.Float != 0,
+            _ => token.Length != 0 || token.Kind == PayloadTokenKind.Extension,
+        };
+    }
+
+    private static string Stringify(object? value) => value switch
+    {
+        null => "None",
+        string text => text,
+        byte[] bytes => Convert.ToHexString(bytes).ToLowerInvariant(),
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+}

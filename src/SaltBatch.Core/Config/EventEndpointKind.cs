@@ -1,0 +1,7 @@
+namespace SaltBatch.Core.Config;
+
+public enum EventEndpointKind
+{
+    Unix,
+    Tcp,
+}

@@ -1,0 +1,70 @@
+using System.Runtime.InteropServices;
+
+namespace SaltBatch.Core.Platform;
+
+/// <summary>Who owns a path and who we are: what a permission error needs to tell the admin what to do.</summary>
+public static partial class UnixAccounts
+{
+    private const int AtFdCwd = -100;
+    private const uint StatxBasicStats = 0x7ff;
+    private const int StatxUidOffset = 20;
+    private const int StatxGidOffset = 24;
+    private const int StatxModeOffset = 28;
+    private const int ExecuteOk = 1;
+    private const int ReadOk = 4;
+
+    /// <summary>"salt (uid 999), mode 0750" for a path, or null when it cannot be examined.</summary>
+    public static string? DescribeOwner(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        Span<byte> buffer = stackalloc byte[256];
+        unsafe
+        {
+            fixed (byte* pointer = buffer)
+            {
+                if (Statx(AtFdCwd, path, 0, StatxBasicStats, pointer) != 0)
+                {
+                    return null;
+                }
+            }
+        }
+
+        var uid = BitConverter.ToUInt32(buffer[StatxUidOffset..]);
+        var gid = BitConverter.ToUInt32(buffer[StatxGidOffset..]);
+        var mode = BitConverter.ToUInt16(buffer[StatxModeOffset..]) & 0xfff;
+        return $"{UserName(uid) ?? "?"} (uid {uid}, gid {gid}), mode {Convert.ToString(mode, 8).PadLeft(4, '0')}";
+    }
+
+    /// <summary>The effective user's name, as Salt's <c>get_user()</c> sees it.</summary>
+    public static string EffectiveUserName() =>
+        OperatingSystem.IsLinux() ? UserName(GetEuid()) ?? Environment.UserName : Environment.UserName;
+
+    /// <summary>True when this process may enter the directory (search permission), as opening files beneath it needs.</summary>
+    public static bool CanTraverse(string directory) =>
+        !OperatingSystem.IsLinux() || Access(directory, ExecuteOk) == 0;
+
+    public static bool CanRead(string path) =>
+        !OperatingSystem.IsLinux() || Access(path, ReadOk) == 0;
+
+    private static string? UserName(uint uid)
+    {
+        var entry = GetPwUid(uid);
+        return entry == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(entry));
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Statx(int directoryFd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "getpwuid")]
+    private static partial IntPtr GetPwUid(uint uid);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEuid();
+
+    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Access(string path, int mode);
+}

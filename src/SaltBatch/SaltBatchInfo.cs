@@ -1,0 +1,87 @@
+using SaltBatch.Core.Cache;
+
+namespace SaltBatch;
+
+/// <summary>
+/// One batch as <c>salt-run batch.status</c> summarises it, with PowerShell-friendly types: UTC dates, a
+/// <see cref="State"/> and a <see cref="PercentComplete"/>.
+/// </summary>
+public sealed class SaltBatchInfo
+{
+    internal SaltBatchInfo(BatchSummary summary, DateTimeOffset now)
+    {
+        Jid = summary.Jid;
+        Function = summary.Function;
+        Target = summary.Target;
+        TargetType = summary.TargetType;
+        Total = summary.Total;
+        Completed = summary.Completed;
+        Active = summary.Active;
+        Pending = summary.Pending;
+        Failed = summary.Failed;
+        BatchSize = summary.BatchSize;
+        Halted = summary.Halted;
+        HaltedReason = summary.HaltedReason;
+        Driver = summary.Driver;
+        User = summary.User;
+        Created = FromUnixSeconds(summary.Created);
+        LastProgress = FromUnixSeconds(summary.LastProgress);
+        AgeSeconds = summary.AgeSeconds(now);
+        ActiveMinions = [.. summary.ActiveMinions];
+        State = summary.Halted ? "Halted" : summary.IsFinished ? "Complete" : "Running";
+        PercentComplete = summary.Total == 0
+            ? (summary.IsFinished ? 100 : 0)
+            : Math.Round(100.0 * (summary.Completed + summary.Failed) / summary.Total, 1);
+    }
+
+    public string? Jid { get; }
+
+    public string? Function { get; }
+
+    public string? Target { get; }
+
+    public string? TargetType { get; }
+
+    public long Total { get; }
+
+    public long Completed { get; }
+
+    public long Active { get; }
+
+    public long Pending { get; }
+
+    public long Failed { get; }
+
+    public long? BatchSize { get; }
+
+    public bool Halted { get; }
+
+    public string? HaltedReason { get; }
+
+    public string? Driver { get; }
+
+    public string? User { get; }
+
+    /// <summary>UTC.</summary>
+    public DateTime? Created { get; }
+
+    /// <summary>UTC.</summary>
+    public DateTime? LastProgress { get; }
+
+    /// <summary>Seconds since <see cref="LastProgress"/> when this object was read (the runner's <c>age_seconds</c>).</summary>
+    public double? AgeSeconds { get; }
+
+    /// <summary><c>Running</c>, <c>Halted</c>, or <c>Complete</c> when nothing is pending or active.</summary>
+    public string State { get; }
+
+    /// <summary>Minions finished (completed or failed) as a percentage of the total.</summary>
+    public double PercentComplete { get; }
+
+    /// <summary>Minions dispatched and not yet returned: what <c>Stop-SaltBatch -Kill</c> targets.</summary>
+    public string[] ActiveMinions { get; }
+
+    private static DateTime? FromUnixSeconds(double? seconds) =>
+        seconds is { } value && double.IsFinite(value) && value > 0 && value < 253402300800
+            ? DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks((long)(value * TimeSpan.TicksPerSecond)), DateTimeKind.Utc)
+            : null;
+}

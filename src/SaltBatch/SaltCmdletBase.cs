@@ -1,0 +1,108 @@
+using System.Management.Automation;
+using SaltBatch.Core;
+using SaltBatch.Core.Batches;
+using SaltBatch.Core.Cache;
+using SaltBatch.Core.Config;
+using SaltBatch.Core.Platform;
+
+namespace SaltBatch;
+
+/// <summary>
+/// What every SaltBatch cmdlet shares: where the master is (-ConfigPath, -CacheDir), resolved once per call, and
+/// how core failures become errors. A broken environment ends the call; a bad item is one error and the call goes on.
+/// </summary>
+public abstract class SaltCmdletBase : PSCmdlet
+{
+    private MasterConfig? _config;
+    private BatchCatalog? _catalog;
+
+    /// <summary>The master config file (default: $env:SALT_MASTER_CONFIG, else /etc/salt/master); a directory means DIR/master.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>The master's cachedir, overriding the config.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CacheDir { get; set; }
+
+    protected MasterConfig Config => _config ?? throw new InvalidOperationException("BeginProcessing resolves the configuration first.");
+
+    protected BatchCatalog Catalog => _catalog ??= new BatchCatalog(new JobCacheLayout(Config.CacheDir, Config.HashType));
+
+    /// <summary>Whether the cmdlet reads the job cache (and so needs it to exist and be enterable).</summary>
+    protected virtual bool NeedsCache => true;
+
+    protected override void BeginProcessing()
+    {
+        _config = LoadConfig();
+        foreach (var warning in _config.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        WriteVerbose($"Master config: {(_config.ConfigFileFound ? string.Join(", ", _config.ConfigFiles) : $"{_config.ConfigFile} (not found; Salt's defaults apply)")}; cachedir {_config.CacheDir}; hash_type {_config.HashType}.");
+        if (!_config.ConfigFileFound && CacheDir is null)
+        {
+            var message = $"No Salt master config at '{_config.ConfigFile}'. Run this on the Salt master host, or give -ConfigPath (the master config file) or -CacheDir (the master's cachedir).";
+            if (NeedsCache)
+            {
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException(message, _config.ConfigFile), "SaltMasterConfigNotFound", ErrorCategory.ObjectNotFound, _config.ConfigFile));
+            }
+
+            WriteWarning(message);
+        }
+
+        if (NeedsCache)
+        {
+            Guard(() =>
+            {
+                _ = Catalog;
+                CacheDirectory.EnsureUsable(_config.CacheDir);
+            });
+        }
+    }
+
+    protected void WriteFailure(SaltBatchException exception, object? target = null) =>
+        WriteError(SaltErrors.ToErrorRecord(exception, target));
+
+    /// <summary>Runs a step whose failure means the environment is broken, ending the call with the mapped error.</summary>
+    protected void Guard(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (SaltBatchException exception)
+        {
+            ThrowTerminatingError(SaltErrors.ToErrorRecord(exception));
+        }
+    }
+
+    protected T Guard<T>(Func<T> step)
+    {
+        T result = default!;
+        Guard(() => { result = step(); });
+        return result;
+    }
+
+    private MasterConfig LoadConfig()
+    {
+        var request = new MasterConfigRequest
+        {
+            ConfigPath = ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath),
+            CacheDirOverride = CacheDir is null ? null : GetUnresolvedProviderPathFromPSPath(CacheDir),
+            CurrentUserName = UnixAccounts.EffectiveUserName(),
+        };
+
+        try
+        {
+            return MasterConfigLoader.Load(request);
+        }
+        catch (MasterConfigException exception)
+        {
+            ThrowTerminatingError(new ErrorRecord(exception, "SaltMasterConfigInvalid", ErrorCategory.InvalidData, exception.FilePath));
+            throw;
+        }
+    }
+}

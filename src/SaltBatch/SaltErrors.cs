@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using SaltBatch.Core;
+
+namespace SaltBatch;
+
+/// <summary>The one mapping from core failure kinds to PowerShell error ids and categories.</summary>
+internal static class SaltErrors
+{
+    private static readonly Dictionary<SaltFailureKind, (string Id, ErrorCategory Category)> Map = new()
+    {
+        [SaltFailureKind.NotFound] = ("SaltBatchNotFound", ErrorCategory.ObjectNotFound),
+        [SaltFailureKind.InvalidJid] = ("SaltBatchInvalidJid", ErrorCategory.InvalidArgument),
+        [SaltFailureKind.AlreadyHalted] = ("SaltBatchAlreadyHalted", ErrorCategory.InvalidOperation),
+        [SaltFailureKind.Corrupt] = ("SaltBatchCorrupt", ErrorCategory.InvalidData),
+        [SaltFailureKind.AccessDenied] = ("SaltBatchAccessDenied", ErrorCategory.PermissionDenied),
+        [SaltFailureKind.CacheUnavailable] = ("SaltBatchCacheUnavailable", ErrorCategory.ResourceUnavailable),
+        [SaltFailureKind.ConfigInvalid] = ("SaltMasterConfigInvalid", ErrorCategory.InvalidData),
+        [SaltFailureKind.UnsupportedHashType] = ("SaltMasterConfigUnsupportedHashType", ErrorCategory.InvalidData),
+        [SaltFailureKind.MasterUnreachable] = ("SaltMasterUnreachable", ErrorCategory.ConnectionError),
+        [SaltFailureKind.StopNotConfirmed] = ("SaltBatchStopNotConfirmed", ErrorCategory.OperationTimeout),
+        [SaltFailureKind.PublishRejected] = ("SaltBatchPublishRejected", ErrorCategory.InvalidResult),
+        [SaltFailureKind.AuthenticationFailed] = ("SaltBatchAuthenticationFailed", ErrorCategory.AuthenticationError),
+        [SaltFailureKind.AuthorizationFailed] = ("SaltBatchAuthorizationFailed", ErrorCategory.PermissionDenied),
+        [SaltFailureKind.NoMinionsMatched] = ("SaltBatchNoMinionsMatched", ErrorCategory.ObjectNotFound),
+        [SaltFailureKind.Timeout] = ("SaltBatchTimeout", ErrorCategory.OperationTimeout),
+    };
+
+    public static ErrorRecord ToErrorRecord(SaltBatchException exception, object? target = null)
+    {
+        var (id, category) = Map[exception.Kind];
+        return new ErrorRecord(exception, id, category, target ?? exception.Target);
+    }
+}

@@ -1,0 +1,47 @@
+using SaltBatch.Core.Payload;
+
+namespace SaltBatch.TestKit.SimulatedMaster;
+
+/// <summary><c>batch_active.p</c> (reference §3): a sorted msgpack array of JIDs, rewritten whole on every change.</summary>
+public sealed class ActiveBatchIndex
+{
+    private readonly string _path;
+
+    public ActiveBatchIndex(string path) => _path = path;
+
+    /// <summary>Missing, empty or corrupt files read as an empty set, as Salt does.</summary>
+    public SortedSet<string> Read()
+    {
+        var jids = new SortedSet<string>(StringComparer.Ordinal);
+        if (!File.Exists(_path) || new FileInfo(_path).Length == 0)
+        {
+            return jids;
+        }
+
+        try
+        {
+            if (PayloadReader.ReadDocument(File.ReadAllBytes(_path), TextDecoding.FileSemantics) is List<object?> items)
+            {
+                jids.UnionWith(items.OfType<string>());
+            }
+        }
+        catch (PayloadFormatException)
+        {
+            // Salt logs and treats the index as empty; the next write replaces it.
+        }
+
+        return jids;
+    }
+
+    public void Add(string jid) => Update(jids => jids.Add(jid));
+
+    /// <summary>Rewrites the file even when the JID was not listed, as Salt's discard does.</summary>
+    public void Remove(string jid) => Update(jids => jids.Remove(jid));
+
+    private void Update(Action<SortedSet<string>> change)
+    {
+        var jids = Read();
+        change(jids);
+        AtomicFile.Write(_path, PayloadWriter.Pack(jids.ToList(), useBinType: false));
+    }
+}

@@ -1,0 +1,107 @@
+using SaltBatch.Core.Payload;
+
+namespace SaltBatch.TestKit.SimulatedMaster;
+
+/// <summary>
+/// A BatchState as the master's BatchManager writes it to <c>.batch.p</c>: the 24 keys of reference §2.2 in creation
+/// order. Defaults describe a fresh master-driven batch. (Kept here until a shared fixture writer lands in the TestKit.)
+/// </summary>
+public sealed record BatchStateDocument
+{
+    public required string Jid { get; init; }
+
+    public required IReadOnlyList<string> AllMinions { get; init; }
+
+    public IReadOnlyList<string>? Pending { get; init; }
+
+    /// <summary>Minion → dispatch time (Unix seconds); enumeration order is the written order.</summary>
+    public IReadOnlyDictionary<string, double> Active { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Minion → stored return, usually <see cref="Returned"/>.</summary>
+    public IReadOnlyDictionary<string, object?> Done { get; init; } = new Dictionary<string, object?>();
+
+    /// <summary>Minion → <c>"timeout"</c> or <c>"failed"</c>.</summary>
+    public IReadOnlyDictionary<string, string> Failed { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<double> Wait { get; init; } = [];
+
+    public long BatchSize { get; init; } = 1;
+
+    public string Fun { get; init; } = "test.ping";
+
+    public IReadOnlyList<object?> Arg { get; init; } = [];
+
+    public PayloadMap Kwargs { get; init; } = new();
+
+    /// <summary>Text for glob-style targets, or a list of ids for list targets.</summary>
+    public object Tgt { get; init; } = "*";
+
+    public string TgtType { get; init; } = "glob";
+
+    public bool Failhard { get; init; }
+
+    public double BatchWait { get; init; }
+
+    public long Timeout { get; init; } = 60;
+
+    public long GatherJobTimeout { get; init; } = 10;
+
+    public double? LastProgress { get; init; }
+
+    public double Created { get; init; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+    public bool Halted { get; init; }
+
+    public string? HaltedReason { get; init; }
+
+    public string Driver { get; init; } = "master";
+
+    public string Ret { get; init; } = string.Empty;
+
+    public string User { get; init; } = "root";
+
+    /// <summary>The <c>done</c> value the BatchManager records for a minion's return (reference §2.3).</summary>
+    public static PayloadMap Returned(object? ret, long retcode = 0) => new() { { "ret", ret }, { "retcode", retcode } };
+
+    public PayloadMap ToPayloadMap() => new(24)
+    {
+        { "jid", Jid },
+        { "all_minions", AllMinions.ToList() },
+        { "pending", (Pending ?? AllMinions).ToList() },
+        { "active", ToMap(Active) },
+        { "done", ToMap(Done) },
+        { "failed", ToMap(Failed) },
+        { "wait", Wait.ToList() },
+        { "batch_size", BatchSize },
+        { "fun", Fun },
+        { "arg", Arg.ToList() },
+        { "kwargs", Kwargs },
+        { "tgt", Tgt },
+        { "tgt_type", TgtType },
+        { "failhard", Failhard },
+        { "batch_wait", BatchWait == Math.Floor(BatchWait) ? (object)(long)BatchWait : BatchWait },
+        { "timeout", Timeout },
+        { "gather_job_timeout", GatherJobTimeout },
+        { "last_progress", LastProgress ?? Created },
+        { "created", Created },
+        { "halted", Halted },
+        { "halted_reason", HaltedReason },
+        { "driver", Driver },
+        { "ret", Ret },
+        { "user", User },
+    };
+
+    /// <summary>The bytes <c>salt.payload.dumps(state)</c> gives (use_bin_type=False).</summary>
+    public byte[] ToBytes() => PayloadWriter.Pack(ToPayloadMap(), useBinType: false);
+
+    private static PayloadMap ToMap<T>(IReadOnlyDictionary<string, T> entries)
+    {
+        var map = new PayloadMap(entries.Count);
+        foreach (var entry in entries)
+        {
+            map.Add(entry.Key, entry.Value);
+        }
+
+        return map;
+    }
+}

@@ -1,0 +1,23 @@
+namespace SaltBatch.TestKit.SimulatedMaster;
+
+/// <summary>The record kinds of the journal and their fields.</summary>
+public static class JournalKinds
+{
+    /// <summary>A valid event arrived on the pull socket: <c>tag</c>, <c>data</c>.</summary>
+    public const string EventReceived = "event-received";
+
+    /// <summary>An event went out on the pub socket: <c>tag</c>, <c>data</c>, <c>subscribers</c>.</summary>
+    public const string EventPublished = "event-published";
+
+    /// <summary>A request reached the request server: <c>fun</c>, <c>arg</c>, <c>tgt</c>, <c>tgt_type</c>, <c>user</c>, <c>accepted</c>, <c>reply</c> (never the key).</summary>
+    public const string PublishReceived = "publish-received";
+
+    /// <summary>A client broke the wire contract (framing, envelope layout, key order): <c>detail</c>.</summary>
+    public const string ProtocolError = "protocol-error";
+
+    /// <summary>A <c>salt/batch/&lt;jid&gt;/stop</c> was handled: <c>jid</c>, <c>action</c> (halted, retired or ignored).</summary>
+    public const string StopHandled = "stop-handled";
+
+    /// <summary>A pub subscriber was accepted: <c>subscribers</c> (the count now); lets callers fire only once someone listens.</summary>
+    public const string SubscriberConnected = "subscriber-connected";
+}

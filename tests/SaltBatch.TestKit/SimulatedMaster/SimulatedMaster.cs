@@ -1,0 +1,176 @@
+using SaltBatch.Core.Cache;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using SaltBatch.Core.Bus;
+using SaltBatch.Core.Payload;
+
+namespace SaltBatch.TestKit.SimulatedMaster;
+
+/// <summary>
+/// A stand-in Salt master for the cmdlets: the event bus (pull and pub sockets), the BatchManager's stop handling and
+/// the request server's publish, over a real cachedir/sock_dir layout. Everything it sees or does lands in
+/// <see cref="Journal"/>. Dispose closes every socket and waits for its threads.
+/// </summary>
+public sealed class SimulatedMaster : IDisposable
+{
+    private readonly object _eventGate = new();
+    private readonly List<IDisposable> _owned = [];
+    private readonly BatchStateStore _states;
+    private readonly BatchStopHandler _stopHandler;
+    private EventPublishServer? _publisher;
+
+    private SimulatedMaster(SimulatedMasterOptions options)
+    {
+        Options = options;
+        Directory.CreateDirectory(options.RootDirectory);
+        CacheDirectory = Path.GetFullPath(options.CacheDirectory ?? Path.Combine(options.RootDirectory, "cachedir"));
+        SocketDirectory = Path.GetFullPath(options.SocketDirectory ?? Path.Combine(options.RootDirectory, "sock_dir"));
+        Directory.CreateDirectory(CacheDirectory);
+        Directory.CreateDirectory(SocketDirectory);
+        Layout = new JobCacheLayout(CacheDirectory, options.HashType);
+        ActiveIndex = new ActiveBatchIndex(Layout.ActiveIndexPath);
+        Journal = new MasterJournal(Path.Combine(options.RootDirectory, "journal.jsonl"));
+        Keys = KeyFiles.Write(CacheDirectory, options.MasterUser, options.Keys);
+        _states = new BatchStateStore(Layout);
+        _stopHandler = new BatchStopHandler(_states, ActiveIndex, Journal, Fire, options.NeverHalt);
+    }
+
+    public SimulatedMasterOptions Options { get; }
+
+    public string CacheDirectory { get; }
+
+    public string SocketDirectory { get; }
+
+    public JobCacheLayout Layout { get; }
+
+    public ActiveBatchIndex ActiveIndex { get; }
+
+    public MasterJournal Journal { get; }
+
+    /// <summary>The key text per user as written to <c>&lt;cachedir&gt;/.&lt;user&gt;_key</c>.</summary>
+    public IReadOnlyDictionary<string, string> Keys { get; }
+
+    /// <summary>Where clients fire events: a <see cref="UnixDomainSocketEndPoint"/> or a loopback <see cref="IPEndPoint"/>.</summary>
+    public EndPoint PullEndPoint { get; private set; } = null!;
+
+    /// <summary>Where subscribers connect.</summary>
+    public EndPoint PublishEndPoint { get; private set; } = null!;
+
+    public int RetPort { get; private set; }
+
+    public string RequestAddress => $"tcp://127.0.0.1:{RetPort}";
+
+    public int SubscriberCount => _publisher?.SubscriberCount ?? 0;
+
+    public static SimulatedMaster Start(SimulatedMasterOptions options)
+    {
+        var master = new SimulatedMaster(options);
+        try
+        {
+            master.Listen();
+            return master;
+        }
+        catch
+        {
+            master.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Places a batch the way the BatchManager would have: its <c>.batch.p</c> and an index entry.</summary>
+    public void WriteBatch(BatchStateDocument batch)
+    {
+        _states.Write(batch.Jid, batch.ToPayloadMap());
+        ActiveIndex.Add(batch.Jid);
+    }
+
+    /// <summary>The batch's current <c>.batch.p</c>, or null when the master would read none.</summary>
+    public PayloadMap? ReadBatch(string jid) => _states.Read(jid);
+
+    public void Dispose()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            _owned[i].Dispose();
+        }
+
+        _owned.Clear();
+    }
+
+    private void Listen()
+    {
+        Socket pullListener, publishListener;
+        if (Options.IpcMode == IpcMode.Ipc)
+        {
+            pullListener = ListeningEndpoint.Unix(Path.Combine(SocketDirectory, "master_event_pull.ipc"));
+            publishListener = ListeningEndpoint.Unix(Path.Combine(SocketDirectory, "master_event_pub.ipc"));
+        }
+        else
+        {
+            pullListener = ListeningEndpoint.Loopback(Options.PullPort);
+            publishListener = ListeningEndpoint.Loopback(Options.PublishPort);
+        }
+
+        PullEndPoint = pullListener.LocalEndPoint!;
+        PublishEndPoint = publishListener.LocalEndPoint!;
+        _publisher = new EventPublishServer(publishListener, Options.MaxConnections, count =>
+            Journal.Add(JournalKinds.SubscriberConnected, new JsonObject { ["subscribers"] = count }));
+        _owned.Add(_publisher);
+        _owned.Add(new EventPullServer(pullListener, Options.PullFraming, Options.MaxFrameBytes, Options.MaxConnections, OnEvent, ProtocolError));
+
+        var requests = new PublishRequestHandler(Options, Keys, AcceptedMinions, new JidSource(), Journal);
+        var requestServer = new RequestServer(Options.RetPort, requests.Handle, ProtocolError);
+        _owned.Add(requestServer);
+        RetPort = requestServer.Port;
+
+        if (Options.PublishPullIpc)
+        {
+            File.WriteAllBytes(Path.Combine(SocketDirectory, "publish_pull.ipc"), []);
+        }
+    }
+
+    /// <summary>One event at a time, so the republished stop always precedes the halted event it causes.</summary>
+    private void OnEvent(byte[] eventBytes, MasterEvent masterEvent)
+    {
+        lock (_eventGate)
+        {
+            Journal.Add(JournalKinds.EventReceived, new JsonObject { ["tag"] = masterEvent.Tag, ["data"] = PayloadJson.ToObject(masterEvent.Data) });
+            Publish(eventBytes, masterEvent);
+            _stopHandler.TryHandle(masterEvent);
+        }
+    }
+
+    /// <summary>Fires the master's own event; the <c>_stamp</c> style follows the master version the framing implies.</summary>
+    private void Fire(string tag, PayloadMap data)
+    {
+        data.Add("_stamp", EventCodec.FormatStamp(DateTime.UtcNow, withOffset: Options.PullFraming == PullFraming.Prefixed));
+        var eventBytes = EventCodec.PackEvent(tag, data);
+        Publish(eventBytes, new MasterEvent(tag, data));
+    }
+
+    private void Publish(byte[] eventBytes, MasterEvent masterEvent)
+    {
+        if (Options.DropEvents || _publisher is null)
+        {
+            return;
+        }
+
+        var subscribers = _publisher.Publish(EventCodec.WrapFrame(eventBytes));
+        Journal.Add(JournalKinds.EventPublished, new JsonObject
+        {
+            ["tag"] = masterEvent.Tag,
+            ["data"] = PayloadJson.ToObject(masterEvent.Data),
+            ["subscribers"] = subscribers,
+        });
+    }
+
+    private IReadOnlyCollection<string> AcceptedMinions() =>
+        Options.AcceptedMinions
+        ?? _states.ReadAll()
+            .SelectMany(state => state.Get("all_minions") as List<object?> ?? [])
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+
+    private void ProtocolError(string detail) => Journal.Add(JournalKinds.ProtocolError, new JsonObject { ["detail"] = detail });
+}

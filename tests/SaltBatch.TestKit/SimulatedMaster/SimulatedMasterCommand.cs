@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using SaltBatch.Core.Bus;
+
+namespace SaltBatch.TestKit.SimulatedMaster;
+
+/// <summary>
+/// <c>simulate-master</c>: runs a <see cref="SimulatedMaster"/> for out-of-process callers (Pester). Prints one JSON
+/// ready line on stdout, then serves until stdin closes, a <c>&lt;root&gt;/stop</c> file appears, or SIGTERM/SIGINT.
+/// </summary>
+public static class SimulatedMasterCommand
+{
+    public const string Name = "simulate-master";
+
+    public const string Usage =
+        "simulate-master --root DIR [--framing prefixed|bare] [--hash-type sha256] [--user salt] [--key-text TEXT] " +
+        "[--ipc-mode ipc|tcp] [--ret-port N] [--pull-port N] [--pub-port N] [--accepted-minions m1,m2] " +
+        "[--never-halt] [--drop-events] [--auth-error] [--silent] [--no-minions] [--no-publish-pull-ipc]";
+
+    private static readonly TimeSpan StopFilePoll = TimeSpan.FromMilliseconds(100);
+
+    public static int Run(string[] args)
+    {
+        SimulatedMasterOptions options;
+        try
+        {
+            options = Parse(args);
+        }
+        catch (ArgumentException error)
+        {
+            Console.Error.WriteLine($"{Name}: {error.Message}");
+            Console.Error.WriteLine($"usage: {Usage}");
+            return 2;
+        }
+
+        using var master = SimulatedMaster.Start(options);
+        using var stop = new ManualResetEventSlim();
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Set(); });
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Set(); });
+        WatchStdin(stop);
+
+        Console.Out.WriteLine(ReadyLine(master).ToJsonString());
+        Console.Out.Flush();
+
+        var stopFile = Path.Combine(options.RootDirectory, "stop");
+        while (!stop.Wait(StopFilePoll) && !File.Exists(stopFile))
+        {
+        }
+
+        return 0;
+    }
+
+    public static SimulatedMasterOptions Parse(string[] args)
+    {
+        var options = new SimulatedMasterOptions { RootDirectory = string.Empty };
+        var keyText = default(string);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var flag = args[i];
+            string Value() => ++i < args.Length ? args[i] : throw new ArgumentException($"{flag} needs a value");
+            if (flag == "--key-text")
+            {
+                keyText = Value();
+                continue;
+            }
+
+            options = flag switch
+            {
+                "--root" => options with { RootDirectory = Path.GetFullPath(Value()) },
+                "--framing" => options with { PullFraming = ParseFraming(Value()) },
+                "--hash-type" => options with { HashType = Value() },
+                "--user" => options with { MasterUser = Value() },
+                "--ipc-mode" => options with { IpcMode = ParseIpcMode(Value()) },
+                "--ret-port" => options with { RetPort = ParsePort(flag, Value()) },
+                "--pull-port" => options with { PullPort = ParsePort(flag, Value()) },
+                "--pub-port" => options with { PublishPort = ParsePort(flag, Value()) },
+                "--accepted-minions" => options with { AcceptedMinions = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--never-halt" => options with { NeverHalt = true },
+                "--drop-events" => options with { DropEvents = true },
+                "--auth-error" => options with { AuthError = true },
+                "--silent" => options with { SilentRequestServer = true },
+                "--no-minions" => options with { NoMinions = true },
+                "--no-publish-pull-ipc" => options with { PublishPullIpc = false },
+                _ => throw new ArgumentException($"unknown option {flag}"),
+            };
+        }
+
+        if (options.RootDirectory.Length == 0)
+        {
+            throw new ArgumentException("--root is required");
+        }
+
+        return keyText is null
+            ? options
+            : options with { Keys = new Dictionary<string, string> { [options.MasterUser] = keyText, ["root"] = keyText } };
+    }
+
+    private static JsonObject ReadyLine(SimulatedMaster master)
+    {
+        var ready = new JsonObject
+        {
+            ["cachedir"] = master.CacheDirectory,
+            ["sockdir"] = master.SocketDirectory,
+            ["retPort"] = master.RetPort,
+            ["pullFraming"] = master.Options.PullFraming.ToString().ToLowerInvariant(),
+            ["ipcMode"] = master.Options.IpcMode.ToString().ToLowerInvariant(),
+            ["hashType"] = master.Options.HashType,
+            ["user"] = master.Options.MasterUser,
+            ["journal"] = master.Journal.Path,
+        };
+        if (master.PullEndPoint is IPEndPoint pull && master.PublishEndPoint is IPEndPoint publish)
+        {
+            ready["pullPort"] = pull.Port;
+            ready["pubPort"] = publish.Port;
+        }
+
+        return ready;
+    }
+
+    /// <summary>A background reader, so a blocked stdin cannot keep the process alive once another stop signal wins.</summary>
+    private static void WatchStdin(ManualResetEventSlim stop)
+    {
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                using var stdin = Console.OpenStandardInput();
+                var sink = new byte[256];
+                while (stdin.Read(sink) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // A broken stdin is as closed as an empty one.
+            }
+
+            stop.Set();
+        })
+        { IsBackground = true, Name = "simulate-master-stdin" };
+        reader.Start();
+    }
+
+    private static PullFraming ParseFraming(string value) => value.ToLowerInvariant() switch
+    {
+        "prefixed" => PullFraming.Prefixed,
+        "bare" => PullFraming.Bare,
+        _ => throw new ArgumentException($"--framing must be prefixed or bare, not '{value}'"),
+    };
+
+    private static IpcMode ParseIpcMode(string value) => value.ToLowerInvariant() switch
+    {
+        "ipc" => IpcMode.Ipc,
+        "tcp" => IpcMode.Tcp,
+        _ => throw new ArgumentException($"--ipc-mode must be ipc or tcp, not '{value}'"),
+    };
+
+    private static int ParsePort(string flag, string value) =>
+        int.TryParse(value, out var port) && port is >= 0 and <= 65535 ? port : throw new ArgumentException($"{flag} must be a port number");
+}

@@ -1,0 +1,66 @@
+using SaltBatch.Core.Bus;
+
+namespace SaltBatch.TestKit.SimulatedMaster;
+
+/// <summary>How a <see cref="SimulatedMaster"/> is laid out and which master version and faults it imitates.</summary>
+public sealed record SimulatedMasterOptions
+{
+    /// <summary>Holds <c>cachedir/</c>, <c>sock_dir/</c> (unless given) and <c>journal.jsonl</c>; created when missing.</summary>
+    public required string RootDirectory { get; init; }
+
+    public string? CacheDirectory { get; init; }
+
+    public string? SocketDirectory { get; init; }
+
+    /// <summary>Master config <c>hash_type</c>, naming the digest behind job directories.</summary>
+    public string HashType { get; init; } = "sha256";
+
+    /// <summary>The one framing this master's pull socket understands, as a real master version does.</summary>
+    public PullFraming PullFraming { get; init; } = PullFraming.Prefixed;
+
+    public IpcMode IpcMode { get; init; } = IpcMode.Ipc;
+
+    /// <summary>Loopback ports for <see cref="IpcMode.Tcp"/>; 0 picks a free port.</summary>
+    public int PullPort { get; init; }
+
+    public int PublishPort { get; init; }
+
+    /// <summary>Request server port; 0 picks a free port.</summary>
+    public int RetPort { get; init; }
+
+    /// <summary>Master config <c>user</c>; its key also guards <c>root</c> and <c>sudo_*</c> callers (reference §8.7).</summary>
+    public string MasterUser { get; init; } = "salt";
+
+    /// <summary>
+    /// Key text per user, written to <c>&lt;cachedir&gt;/.&lt;user&gt;_key</c>. When the master user or root has no entry,
+    /// a random key is generated for it, as the master does at start.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Keys { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Minion ids with accepted keys; null means every minion named in any <c>.batch.p</c> of the cache.</summary>
+    public IReadOnlyCollection<string>? AcceptedMinions { get; init; }
+
+    /// <summary>Create <c>&lt;sock_dir&gt;/publish_pull.ipc</c>, the file Salt's client checks to see a running master.</summary>
+    public bool PublishPullIpc { get; init; } = true;
+
+    /// <summary>Stop events are received and journaled but the batch is left running.</summary>
+    public bool NeverHalt { get; init; }
+
+    /// <summary>Nothing reaches pub subscribers, neither republished events nor the master's own.</summary>
+    public bool DropEvents { get; init; }
+
+    /// <summary>Every publish request is answered with AuthenticationError.</summary>
+    public bool AuthError { get; init; }
+
+    /// <summary>Requests are received and journaled but never answered.</summary>
+    public bool SilentRequestServer { get; init; }
+
+    /// <summary>Every publish request is answered as if no minion matched.</summary>
+    public bool NoMinions { get; init; }
+
+    /// <summary>Largest pull frame accepted; a bigger length (such as a bare frame read as a prefix) drops the connection.</summary>
+    public int MaxFrameBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Simultaneous connections per listening socket; more are closed on arrival.</summary>
+    public int MaxConnections { get; init; } = 64;
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using SaltBatch.Core.Cache;
+
+namespace SaltBatch.TestKit;
+
+/// <summary>
+/// <c>write-cache --spec FILE --cachedir DIR</c>: writes a master job cache from a JSON spec, so Pester tests get
+/// files exactly as Salt's payload.dumps writes them. Spec: <c>hashType</c>; <c>batches</c> (jid, fun, tgt, tgtType,
+/// <c>minions</c> list or <c>total</c>, done, failed, active, batchSize, halted, haltedReason, driver, user, created,
+/// lastProgress, returnBytes); <c>activeIndex</c> (JIDs, written in the order given); <c>rawBatchFiles</c> (jid + hex
+/// bytes written verbatim as its .batch.p, for broken files).
+/// </summary>
+internal static class WriteCacheCommand
+{
+    public const string Name = "write-cache";
+    public const string Usage = "write-cache --spec FILE.json --cachedir DIR";
+
+    public static int Run(string[] args)
+    {
+        var specPath = OptionValue(args, "--spec");
+        var cacheDir = OptionValue(args, "--cachedir");
+        using var spec = JsonDocument.Parse(File.ReadAllText(specPath));
+        var root = spec.RootElement;
+        var hashType = root.TryGetProperty("hashType", out var hash) ? hash.GetString()! : "sha256";
+        var layout = new JobCacheLayout(cacheDir, hashType);
+        Directory.CreateDirectory(cacheDir);
+
+        foreach (var batch in Elements(root, "batches"))
+        {
+            CacheFixture.WriteBatch(layout, FixtureFrom(batch));
+        }
+
+        foreach (var raw in Elements(root, "rawBatchFiles"))
+        {
+            var path = layout.BatchStatePath(raw.GetProperty("jid").GetString()!);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, Convert.FromHexString(raw.GetProperty("hex").GetString()!));
+        }
+
+        if (root.TryGetProperty("activeIndex", out var index))
+        {
+            CacheFixture.WriteActiveIndex(layout, index.EnumerateArray().Select(jid => jid.GetString()!), sort: false);
+        }
+
+        return 0;
+    }
+
+    private static BatchStateFixture FixtureFrom(JsonElement batch)
+    {
+        var jid = batch.GetProperty("jid").GetString()!;
+        var done = Int(batch, "done", 0);
+        var active = Int(batch, "active", 0);
+        var failed = Int(batch, "failed", 0);
+        var returnBytes = Int(batch, "returnBytes", 16);
+        BatchStateFixture fixture;
+        if (batch.TryGetProperty("minions", out var minions))
+        {
+            var ids = minions.EnumerateArray().Select(id => id.GetString()!).ToList();
+            fixture = BatchStateFixture.Generate(jid, ids.Count, done, active, failed, returnBytes, seed: 1).RenameMinions(ids);
+        }
+        else
+        {
+            fixture = BatchStateFixture.Generate(jid, Int(batch, "total", 0), done, active, failed, returnBytes, seed: 1);
+        }
+
+        if (batch.TryGetProperty("fun", out var fun)) fixture.Fun = fun.GetString()!;
+        if (batch.TryGetProperty("tgt", out var tgt)) fixture.Tgt = tgt.ValueKind == JsonValueKind.Array ? tgt.EnumerateArray().Select(t => (object?)t.GetString()).ToList() : tgt.GetString()!;
+        if (batch.TryGetProperty("tgtType", out var tgtType)) fixture.TgtType = tgtType.GetString()!;
+        if (batch.TryGetProperty("batchSize", out var batchSize)) fixture.BatchSize = batchSize.GetInt64();
+        if (batch.TryGetProperty("halted", out var halted)) fixture.Halted = halted.GetBoolean();
+        if (batch.TryGetProperty("haltedReason", out var reason)) fixture.HaltedReason = reason.GetString();
+        if (batch.TryGetProperty("driver", out var driver)) fixture.Driver = driver.GetString()!;
+        if (batch.TryGetProperty("user", out var user)) fixture.User = user.GetString()!;
+        if (batch.TryGetProperty("created", out var created)) fixture.Created = created.GetDouble();
+        if (batch.TryGetProperty("lastProgress", out var lastProgress)) fixture.LastProgress = lastProgress.GetDouble();
+        return fixture;
+    }
+
+    private static IEnumerable<JsonElement> Elements(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];
+
+    private static int Int(JsonElement element, string name, int fallback) =>
+        element.TryGetProperty(name, out var value) ? value.GetInt32() : fallback;
+
+    private static string OptionValue(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"write-cache needs {name} <value>.");
+    }
+}

@@ -1,0 +1,195 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-SaltBatchModule
+    $script:RunningJid = '20240610120000000000'
+    $script:OtherJid = '20240610120500000000'
+    $script:HaltedJid = '20240610121000000000'
+
+    function New-StopScenario([string] $Framing, [string[]] $MasterArgs = @()) {
+        $master = Start-SimulatedMaster -Root (Join-Path $TestDrive ("master-{0}" -f [guid]::NewGuid().ToString('n').Substring(0, 8))) -Framing $Framing -ExtraArgs $MasterArgs
+        $null = New-SaltTestCache -Path $master.CacheDir -Spec @{
+            batches     = @(
+                @{ jid = $RunningJid; fun = 'state.apply'; tgt = 'web*'; minions = @('web1', 'web2', 'web3', 'web4', 'web5'); done = 1; active = 2; batchSize = 2; created = 1718020800.0; lastProgress = 1718020802.25 }
+                @{ jid = $OtherJid; fun = 'test.ping'; tgt = 'db*'; minions = @('db1', 'db2'); done = 0; active = 1; batchSize = 1 }
+                @{ jid = $HaltedJid; fun = 'cmd.run'; tgt = 'app*'; minions = @('app1', 'app2'); done = 1; active = 0; batchSize = 1; halted = $true; haltedReason = 'failhard' }
+            )
+            activeIndex = @($RunningJid, $OtherJid, $HaltedJid)
+        }
+        $master
+    }
+}
+
+Describe 'Stop-SaltBatch against a simulated master with <Framing> event framing' -ForEach @(
+    @{ Framing = 'prefixed'; Expected = 'Prefixed' }
+    @{ Framing = 'bare'; Expected = 'Bare' }
+) {
+    BeforeEach {
+        $script:Master = New-StopScenario -Framing $Framing
+    }
+    AfterEach {
+        Stop-SimulatedMaster $Master
+    }
+
+    It 'stops gracefully: the batch is halted with reason stop, retired from the index, and -PassThru shows it' {
+        $result = Stop-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid -PassThru -Verbose 4>&1
+        $info = $result | Where-Object { $_ -is [SaltBatch.SaltBatchInfo] }
+        $verbose = $result | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+
+        $info.State | Should -Be 'Halted'
+        $info.HaltedReason | Should -Be 'stop'
+        (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid).Halted | Should -BeTrue
+        # The BatchManager retires the JID from the index right after announcing the halt (reference §9.2).
+        (Wait-MasterJournal $Master -Kind 'stop-handled').action | Should -Be 'halted'
+        (Get-SaltActiveBatch -ConfigPath $Master.ConfigPath).Jid | Should -Not -Contain $RunningJid
+        $verbose | Where-Object { $_ -like "Fired salt/batch/$RunningJid/stop*($Expected framing)*" } | Should -HaveCount 1
+        $received = Get-MasterJournal $Master -Kind 'event-received' | Where-Object tag -EQ "salt/batch/$RunningJid/stop"
+        $received.data.jid | Should -Be $RunningJid
+        $received.data.reason | Should -Be 'stop'
+        $received.data._stamp | Should -Not -BeNullOrEmpty
+        Get-MasterJournal $Master -Kind 'publish-received' | Should -BeNullOrEmpty
+        # Auto-detection's first probe is prefixed; a bare master drops that probe's connection, which is the
+        # probe's expected cost. Anything else (envelope, key order, the stop event itself) must be clean.
+        Get-MasterJournal $Master -Kind 'protocol-error' | Where-Object { $_.detail -notlike 'pull (bare)*was a length-prefixed frame sent to a bare master*' } | Should -BeNullOrEmpty
+    }
+
+    It 'with -Kill publishes saltutil.kill_job to exactly the active minions, then stops' {
+        Stop-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid -Kill -Framing $Expected
+
+        $publish = @(Get-MasterJournal $Master -Kind 'publish-received')
+        $publish.Count | Should -Be 1
+        $publish[0].fun | Should -Be 'saltutil.kill_job'
+        $publish[0].arg | Should -Be @($RunningJid)
+        $publish[0].tgt | Should -Be @('web2', 'web3')
+        $publish[0].tgt_type | Should -Be 'list'
+        $publish[0].accepted | Should -BeTrue
+        $records = Get-MasterJournal $Master
+        $killAt = [array]::IndexOf($records, ($records | Where-Object kind -EQ 'publish-received' | Select-Object -First 1))
+        $stopAt = [array]::IndexOf($records, ($records | Where-Object { $_.kind -eq 'event-received' -and $_.tag -eq "salt/batch/$RunningJid/stop" } | Select-Object -First 1))
+        $killAt | Should -BeLessThan $stopAt
+        (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid).State | Should -Be 'Halted'
+        Get-MasterJournal $Master -Kind 'protocol-error' | Should -BeNullOrEmpty
+    }
+
+    It 'stops what Get-SaltActiveBatch pipes in, filtered by function' {
+        Get-SaltActiveBatch -ConfigPath $Master.ConfigPath | Where-Object Function -EQ 'test.ping' | Stop-SaltBatch -ConfigPath $Master.ConfigPath -Kill -Framing $Expected
+
+        (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $OtherJid).State | Should -Be 'Halted'
+        (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid).State | Should -Be 'Running'
+        (Get-MasterJournal $Master -Kind 'publish-received').tgt | Should -Be @('db1')
+    }
+
+    It 'sends nothing with -WhatIf' {
+        Stop-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid -Kill -WhatIf
+
+        (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid).State | Should -Be 'Running'
+        Get-MasterJournal $Master -Kind 'event-received' | Should -BeNullOrEmpty
+        Get-MasterJournal $Master -Kind 'publish-received' | Should -BeNullOrEmpty
+    }
+
+    It 'writes SaltBatchNotFound and SaltBatchAlreadyHalted per JID, sends nothing for them, and goes on' {
+        Stop-SaltBatch -ConfigPath $Master.ConfigPath -Jid '20990101000000000000', $HaltedJid, $RunningJid -Framing $Expected -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures.Count | Should -Be 2
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchNotFound,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failures[1].FullyQualifiedErrorId | Should -BeLike 'SaltBatchAlreadyHalted,*'
+        (Get-MasterJournal $Master -Kind 'event-received').tag | Should -Be @("salt/batch/$RunningJid/stop")
+        (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid).State | Should -Be 'Halted'
+    }
+}
+
+Describe 'Stop-SaltBatch framing detection' {
+    It 'picks <Expected> against a master that speaks it' -ForEach @(
+        @{ Framing = 'prefixed'; Expected = 'Prefixed' }
+        @{ Framing = 'bare'; Expected = 'Bare' }
+    ) {
+        $master = New-StopScenario -Framing $Framing
+        try {
+            $verbose = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Verbose 4>&1 | ForEach-Object Message
+
+            $verbose | Where-Object { $_ -like "*($Expected framing)*" } | Should -HaveCount 1
+            (Get-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid).State | Should -Be 'Halted'
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+}
+
+Describe 'Stop-SaltBatch failure paths' {
+    It 'reports SaltMasterUnreachable naming the endpoint when the master is down' {
+        $master = New-StopScenario -Framing prefixed
+        Stop-SimulatedMaster $master
+
+        Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Framing Prefixed -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltMasterUnreachable,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+        $failures[0].Exception.Message | Should -BeLike "*$($master.SockDir)/master_event_pull.ipc*"
+    }
+
+    It 'reports SaltBatchStopNotConfirmed within the timeout when the master never halts' {
+        $master = New-StopScenario -Framing prefixed -MasterArgs '--never-halt'
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Framing Prefixed -TimeoutSec 2 -ErrorVariable failures -ErrorAction SilentlyContinue
+            $watch.Stop()
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchStopNotConfirmed,*'
+            $failures[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $failures[0].Exception.Message | Should -BeLike "*Sent salt/batch/$RunningJid/stop*halted=false*"
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 6
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
+    It 'returns at once with -NoWait, without confirmation' {
+        $master = New-StopScenario -Framing prefixed -MasterArgs '--never-halt'
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Framing Prefixed -NoWait -ErrorVariable failures
+            $watch.Stop()
+
+            $failures | Should -BeNullOrEmpty
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+            (Wait-MasterJournal $master -Kind 'event-received').tag | Should -Be @("salt/batch/$RunningJid/stop")
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
+    It 'warns with the master''s reason when the kill publish is refused, and still stops' {
+        $master = New-StopScenario -Framing prefixed -MasterArgs '--auth-error'
+        try {
+            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -WarningVariable warnings -WarningAction SilentlyContinue
+
+            $warnings.Count | Should -Be 1
+            $warnings[0].Message | Should -BeLike '*saltutil.kill_job was not published*Authentication*'
+            (Get-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid).State | Should -Be 'Halted'
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
+    It 'never shows the key in any output stream of a -Verbose -Debug run' {
+        $master = New-StopScenario -Framing prefixed -MasterArgs '--auth-error'
+        try {
+            $everything = & {
+                Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid, '20990101000000000000' -Kill -Framing Prefixed -PassThru -Verbose -Debug -ErrorAction Continue -WarningAction Continue -InformationAction Continue
+            } *>&1 | Out-String -Width 4096
+
+            $everything | Should -Not -BeNullOrEmpty
+            $everything | Should -Match 'kill_job'
+            $everything | Should -Not -Match ([regex]::Escape($master.KeyText))
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+}

@@ -1,0 +1,247 @@
+<#
+    Shared helpers for the Pester tests. Import in BeforeAll:
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+
+    build.ps1 -Task Test (and -Task Shell) sets, for the child pwsh:
+        SALTBATCH_REPO_ROOT  repository root
+        SALTBATCH_MODULE     <repo>/module/SaltBatch.psd1 (the built module)
+        SALTBATCH_TESTKIT    built tests/SaltBatch.TestKit dll (run with `dotnet <dll>`)
+        SALTBATCH_PEERS      <repo>/tests/peers (the Python peers)
+        SALTBATCH_PYTHON     interpreter for the peers; /usr/bin/python3 unless set
+    Without build.ps1 the helpers fall back to the repository layout (Release build), so a
+    single file can also be run by hand from `build.ps1 -Task Shell`.
+#>
+
+Set-StrictMode -Version Latest
+
+$script:RepoRoot = if ($env:SALTBATCH_REPO_ROOT) { $env:SALTBATCH_REPO_ROOT } else { Split-Path -Parent $PSScriptRoot }
+
+# Exact wording is part of the contract (a test checks it): it tells the reader what to install.
+$script:PeersMissingMessage = "Test peers missing: install Debian's python3-msgpack and python3-zmq (apt-get install python3-msgpack python3-zmq)"
+
+function Get-SaltBatchModulePath {
+    if ($env:SALTBATCH_MODULE) { return $env:SALTBATCH_MODULE }
+    Join-Path $script:RepoRoot 'module/SaltBatch.psd1'
+}
+
+function Import-SaltBatchModule {
+    <# Imports the built module into the global scope (fresh each call) and returns it. #>
+    [CmdletBinding()]
+    param()
+    $path = Get-SaltBatchModulePath
+    if (-not (Test-Path $path)) { throw "Built module not found at '$path'; run ./build.ps1 first." }
+    # -Global: imported from inside this helper module it would otherwise be visible only here,
+    # not in the test file that called us.
+    Import-Module $path -Force -Global -PassThru -ErrorAction Stop
+}
+
+function Get-TestKitPath {
+    if ($env:SALTBATCH_TESTKIT) { return $env:SALTBATCH_TESTKIT }
+    $found = @(Get-ChildItem -Path (Join-Path $script:RepoRoot 'tests/SaltBatch.TestKit/bin/Release/*/SaltBatch.TestKit.dll') -File -ErrorAction SilentlyContinue)
+    if ($found.Count -ne 1) { throw 'SaltBatch.TestKit is not built (SALTBATCH_TESTKIT unset); run ./build.ps1 first.' }
+    $found[0].FullName
+}
+
+function Invoke-TestKit {
+    <#
+        Runs `dotnet <SaltBatch.TestKit.dll> @Arguments` and returns its stdout lines.
+        Throws, quoting stderr, if it exits non-zero. For one-shot commands (e.g. writing a
+        fixture); a long-running simulated master needs its own process handling.
+    #>
+    [CmdletBinding()]
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments = @())
+
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $psi.ArgumentList.Add((Get-TestKitPath))
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = $true   # the kit never waits on the test's console
+    $psi.UseShellExecute = $false
+
+    $p = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $p.StandardInput.Close()
+        # Both streams are read concurrently, so a chatty stderr cannot deadlock stdout.
+        $stdout = $p.StandardOutput.ReadToEndAsync()
+        $stderr = $p.StandardError.ReadToEndAsync()
+        $p.WaitForExit()
+        if ($p.ExitCode -ne 0) {
+            throw "SaltBatch.TestKit $($Arguments -join ' ') exited with $($p.ExitCode): $($stderr.Result.Trim())"
+        }
+        $text = $stdout.Result.TrimEnd("`r", "`n")
+        if ($text) { $text -split '\r?\n' }
+    }
+    finally {
+        $p.Dispose()
+    }
+}
+
+function Get-PeerPython {
+    <#
+        Returns the interpreter for the Python peers (SALTBATCH_PYTHON, default /usr/bin/python3,
+        Debian's, which sees the apt-installed python3-msgpack and python3-zmq; a pyenv python3
+        on PATH does not). Throws the install instructions if it cannot import msgpack and zmq.
+    #>
+    [CmdletBinding()]
+    param()
+    $python = if ($env:SALTBATCH_PYTHON) { $env:SALTBATCH_PYTHON } else { '/usr/bin/python3' }
+    $ok = $false
+    if (Test-Path -LiteralPath $python -PathType Leaf) {
+        try {
+            & $python -c 'import msgpack, zmq' 2>$null
+            $ok = $LASTEXITCODE -eq 0
+        }
+        catch {
+            # Not executable, or not a program at all: same remedy as a missing package.
+            Write-Verbose "Running '$python' failed: $($_.Exception.Message)"
+        }
+    }
+    if (-not $ok) {
+        Write-Verbose "'$python' cannot import msgpack and zmq."
+        throw $script:PeersMissingMessage
+    }
+    $python
+}
+
+
+function New-SaltTestCache {
+    <#
+    .SYNOPSIS
+        Writes a master job cache from a spec, exactly as Salt's payload.dumps would, and returns its path.
+    .DESCRIPTION
+        Spec keys (see tests/SaltBatch.TestKit/WriteCacheCommand.cs): hashType; batches (jid, fun, tgt, tgtType,
+        total or minions, done, active, failed, batchSize, halted, haltedReason, driver, user, created, lastProgress,
+        returnBytes); activeIndex (JIDs, written as given); rawBatchFiles (jid + hex bytes written as its .batch.p).
+    #>
+    param(
+        [Parameter(Mandatory)][hashtable] $Spec,
+        [Parameter(Mandatory)][string] $Path
+    )
+    $null = New-Item -ItemType Directory -Force -Path $Path
+    $specFile = Join-Path ([System.IO.Path]::GetTempPath()) ("saltbatch-spec-{0}.json" -f [guid]::NewGuid())
+    try {
+        $Spec | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath $specFile -Encoding utf8NoBOM
+        $null = Invoke-TestKit write-cache --spec $specFile --cachedir $Path
+    }
+    finally {
+        Remove-Item -LiteralPath $specFile -ErrorAction SilentlyContinue
+    }
+    $Path
+}
+
+function Get-BatchStatePath {
+    <# The .batch.p path of a JID in a cache, computed by the Python peer (hashlib), not by the code under test. #>
+    param(
+        [Parameter(Mandatory)][string] $CacheDir,
+        [Parameter(Mandatory)][string] $Jid,
+        [string] $HashType = 'sha256'
+    )
+    $python = Get-PeerPython
+    $digest = & $python -c "import hashlib,sys; print(hashlib.new(sys.argv[1], sys.argv[2].encode()).hexdigest())" $HashType $Jid
+    Join-Path $CacheDir "jobs/$($digest.Substring(0, 2))/$($digest.Substring(2))/.batch.p"
+}
+
+function Invoke-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Runs a script in a fresh pwsh process (optionally behind a command prefix such as setpriv) and returns its
+        output lines. Used where a test needs a clean process: peak-memory measurements, reduced privileges.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Script,
+        [string[]] $Prefix = @()
+    )
+    $dotnet = (Get-Command dotnet -CommandType Application | Select-Object -First 1).Source
+    $arguments = @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $Script)
+    if ($Prefix.Count -gt 0) {
+        & $Prefix[0] @($Prefix | Select-Object -Skip 1) $dotnet @arguments
+    }
+    else {
+        & $dotnet @arguments
+    }
+}
+
+function Start-SimulatedMaster {
+    <#
+    .SYNOPSIS
+        Starts the simulated Salt master (TestKit simulate-master) in its own process, writes a master config file
+        pointing at it, and returns a handle: Ready (its ready line), ConfigPath, CacheDir, SockDir, Journal, Process.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Root,
+        [ValidateSet('prefixed', 'bare')][string] $Framing = 'prefixed',
+        [string] $KeyText = 'sim-master-key-5f0c2d8a7e1b4c3f9a6d0e2b7c4a1f8d',
+        [string[]] $ExtraArgs = @(),
+        [int] $TimeoutSeconds = 2
+    )
+    $null = New-Item -ItemType Directory -Force -Path $Root
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @((Get-TestKitPath), 'simulate-master', '--root', $Root, '--framing', $Framing, '--user', 'salt', '--key-text', $KeyText) + $ExtraArgs) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $readLine = $process.StandardOutput.ReadLineAsync()
+    if (-not $readLine.Wait([TimeSpan]::FromSeconds(30)) -or -not $readLine.Result) {
+        $process.Kill($true)
+        throw "The simulated master did not start: $($process.StandardError.ReadToEnd())"
+    }
+    $ready = $readLine.Result | ConvertFrom-Json
+    $configPath = Join-Path $Root 'master'
+    Set-Content -LiteralPath $configPath -Value @(
+        "cachedir: $($ready.cachedir)"
+        "sock_dir: $($ready.sockdir)"
+        "ret_port: $($ready.retPort)"
+        "hash_type: $($ready.hashType)"
+        "user: $($ready.user)"
+        "timeout: $TimeoutSeconds"
+        'request_channel_tries: 1'
+    )
+    [pscustomobject]@{
+        Process    = $process
+        Ready      = $ready
+        Root       = $Root
+        ConfigPath = $configPath
+        CacheDir   = $ready.cachedir
+        SockDir    = $ready.sockdir
+        Journal    = $ready.journal
+        KeyText    = $KeyText
+    }
+}
+
+function Stop-SimulatedMaster {
+    param([Parameter(Mandatory)] $Master)
+    $Master.Process.StandardInput.Close()
+    if (-not $Master.Process.WaitForExit(10000)) { $Master.Process.Kill($true) }
+    $Master.Process.Dispose()
+}
+
+function Get-MasterJournal {
+    <# The simulated master's journal records, optionally of one kind. #>
+    param([Parameter(Mandatory)] $Master, [string] $Kind)
+    $records = Get-Content -LiteralPath $Master.Journal | Where-Object { $_ } | ConvertFrom-Json -Depth 20
+    if ($Kind) { $records | Where-Object kind -EQ $Kind } else { $records }
+}
+
+function Wait-MasterJournal {
+    <# Waits until the simulated master has journalled a matching record (it handles events asynchronously); returns it. #>
+    param(
+        [Parameter(Mandatory)] $Master,
+        [Parameter(Mandatory)][string] $Kind,
+        [scriptblock] $Where = { $true },
+        [int] $TimeoutSeconds = 10
+    )
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    do {
+        $found = @(Get-MasterJournal -Master $Master -Kind $Kind | Where-Object $Where)
+        if ($found.Count -gt 0) { return $found }
+        Start-Sleep -Milliseconds 50
+    } while ([datetime]::UtcNow -lt $deadline)
+    throw "The simulated master journalled no '$Kind' record matching { $Where } within $TimeoutSeconds s."
+}
+
+Export-ModuleMember -Function Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath
