@@ -13,6 +13,8 @@ public sealed class PullFramingDetector
 {
     public const string ProbeTagPrefix = "saltbatch/probe/";
 
+    private static readonly TimeSpan SubscriptionSettleTime = TimeSpan.FromMilliseconds(100);
+
     private static readonly ConcurrentDictionary<string, PullFraming> Remembered = new(StringComparer.Ordinal);
 
     private readonly EventBusEndpoints _endpoints;
@@ -57,6 +59,9 @@ public sealed class PullFramingDetector
         var subscriber = await EventSubscriber.ConnectAsync(_endpoints.Pub, _settings, cancellationToken).ConfigureAwait(false);
         await using (subscriber.ConfigureAwait(false))
         {
+            // Our connect completes in the kernel's backlog; the publisher adds us to its audience only when it
+            // accepts, and a probe fired before that would be lost and misread as the wrong framing.
+            await Task.Delay(SubscriptionSettleTime, cancellationToken).ConfigureAwait(false);
             foreach (var framing in new[] { PullFraming.Prefixed, PullFraming.Bare })
             {
                 if (await ProbeAsync(subscriber, framing, cancellationToken).ConfigureAwait(false))

@@ -44,8 +44,9 @@ internal sealed class TcpRequestChannel : IRequestChannel
             }
 
             var replies = _replies;
-            // The reader blocks; closing the socket on timeout is what ends it.
-            var reply = await Task.Run(() => ReadReply(replies, messageId), CancellationToken.None).WaitAsync(deadline.Token).ConfigureAwait(false);
+            // The reader blocks (on its own thread, to spare the thread pool); closing the socket on timeout ends it.
+            var reading = Task.Factory.StartNew(() => ReadReply(replies, messageId), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var reply = await reading.WaitAsync(deadline.Token).ConfigureAwait(false);
             return new RequestAttempt(true, reply);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

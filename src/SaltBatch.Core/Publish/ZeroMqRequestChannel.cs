@@ -21,8 +21,9 @@ internal sealed class ZeroMqRequestChannel : IRequestChannel
     public Task<RequestAttempt> TryRequestAsync(PayloadMap envelope, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var request = PayloadWriter.Pack(envelope, useBinType: false);
-        // NetMQ blocks the calling thread; keep that off the caller's.
-        return Task.Run(() => Exchange(request, timeout, cancellationToken), cancellationToken);
+        // NetMQ blocks the calling thread for up to the whole try: give it its own thread, not a pool thread, so a
+        // small machine's thread pool is not starved while we wait.
+        return Task.Factory.StartNew(() => Exchange(request, timeout, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public void Dispose() => DropSocket();
@@ -52,18 +53,21 @@ internal sealed class ZeroMqRequestChannel : IRequestChannel
                 return RequestAttempt.NoReply;
             }
 
-            if (socket.TryReceiveFrameBytes(remaining < CancellationPollInterval ? remaining : CancellationPollInterval, out var reply, out var more))
+            if (socket.TryReceiveFrameBytes(Slice(remaining), out var reply))
             {
-                // Salt replies in one part; a REQ socket must drain any extra parts before sending again, so start afresh.
-                if (more)
-                {
-                    DropSocket();
-                }
-
+                // One request per socket, closed on the thread that used it: NetMQ sockets are not thread-safe.
+                DropSocket();
                 return new RequestAttempt(true, PublishReply.Decode(reply, _server.Uri));
             }
         }
     }
+
+    /// <summary>
+    /// The next wait: at most the poll interval, and whole milliseconds, because NetMQ reads a sub-millisecond
+    /// timeout as "wait forever".
+    /// </summary>
+    private static TimeSpan Slice(TimeSpan remaining) =>
+        TimeSpan.FromMilliseconds(Math.Ceiling(Math.Min(remaining.TotalMilliseconds, CancellationPollInterval.TotalMilliseconds)));
 
     private RequestSocket Open()
     {

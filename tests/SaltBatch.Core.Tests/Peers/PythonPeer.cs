@@ -26,13 +26,19 @@ public static class PythonPeer
     /// <summary>The path of a script from tests/peers as copied to the test output directory.</summary>
     public static string Script(string fileName) => Path.Combine(AppContext.BaseDirectory, "peers", fileName);
 
-    /// <summary>Runs the interpreter with <paramref name="args"/>, feeds it <paramref name="stdin"/>, returns its stdout.</summary>
-    public static string Run(IEnumerable<string> args, string? stdin = null)
+    /// <summary>Fails the test with install instructions unless the interpreter has msgpack and zmq.</summary>
+    public static void EnsureAvailable()
     {
         if (ModulesProblem.Value is { } problem)
         {
             Assert.Fail($"{MissingMessage}\n{problem}");
         }
+    }
+
+    /// <summary>Runs the interpreter with <paramref name="args"/>, feeds it <paramref name="stdin"/>, returns its stdout.</summary>
+    public static string Run(IEnumerable<string> args, string? stdin = null)
+    {
+        EnsureAvailable();
 
         var (exitCode, stdout, stderr) = Execute(args, stdin);
         if (exitCode == PeersMissingExitCode)
