@@ -15,7 +15,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Shell')]
+    [ValidateSet('Build', 'Test', 'Shell', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -229,12 +229,21 @@ function Invoke-Shell {
     exit $LASTEXITCODE
 }
 
+function Invoke-Bench {
+    # Benchmarks against the reference (what Salt's runner does) in one run; writes docs/benchmarks.md. Not part of
+    # Test: it generates several GB of batch files and takes minutes.
+    Invoke-Build
+    Set-TestEnvironment
+    & (Join-Path $RepoRoot 'tests/bench/Invoke-Benchmarks.ps1')
+}
+
 Push-Location $RepoRoot   # `dotnet pwsh` finds the local tool manifest from the working directory.
 try {
     switch ($Task) {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Shell' { Invoke-Shell }
+        'Bench' { Invoke-Bench }
     }
 }
 finally {
