@@ -4,7 +4,11 @@
 
 .DESCRIPTION
     Build  dotnet build of SaltBatch.sln, then assembles the importable module in module/
-           (module/ is the module folder: manifest + DLLs + the checked-in format/help files).
+           (module/ is the module folder: manifest + DLLs + the checked-in format/lifecycle files)
+           and builds its help (module/en-US) from the markdown in module/help (tools/Build-Help.ps1).
+    Package
+           Build, then packs module/ into artifacts/SaltBatch.<version>.nupkg, installable with
+           Install-PSResource / Save-PSResource from a local folder repository (tools/New-ModulePackage.ps1).
     Test   Build, then xunit (tests/SaltBatch.Core.Tests) and Pester (tests/*.Tests.ps1, run in
            a child pwsh). Ends with exactly one line "N passed, N failed, N skipped" for both
            runners together; exits non-zero if anything failed or a runner could not run.
@@ -15,7 +19,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Shell', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Shell', 'Package', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -29,13 +33,18 @@ $RepoRoot = $PSScriptRoot
 $ModuleDir = Join-Path $RepoRoot 'module'
 $ModuleManifest = Join-Path $ModuleDir 'SaltBatch.psd1'
 $ResultsDir = Join-Path $RepoRoot 'artifacts/test-results'
+$PackageDir = Join-Path $RepoRoot 'artifacts'
 $PesterVersion = '5.7.1'
 $PesterDir = Join-Path $RepoRoot '.tools/pester'
 $PesterManifest = Join-Path $PesterDir "pester/$PesterVersion/tools/Pester.psd1"
 
-# Checked-in sources that live inside module/; everything else there is build output.
-# Keep in sync with the module/ exceptions in .gitignore.
-$ModuleSources = @('SaltBatch.format.ps1xml', 'SaltBatch.Lifecycle.psm1', 'help', 'en-US')
+# Checked-in sources that live inside module/; everything else there is build output (en-US/ too:
+# it is built from help/). Keep in sync with the module/ exceptions in .gitignore.
+$ModuleSources = @('SaltBatch.format.ps1xml', 'SaltBatch.Lifecycle.psm1', 'help')
+
+# Build output that does not ship: symbols are for developers, pwsh never reads a module's .deps.json,
+# and it never loads from runtimes/ (which only holds a Windows build of a crypto dependency).
+$NotShipped = @('*.pdb', '*.deps.json', 'runtimes')
 
 # These come from PowerShellStandard.Library (a compile-time reference). The host pwsh provides
 # the real ones; a copy in module/ would shadow or clash with them, so it must never ship.
@@ -109,7 +118,7 @@ function Invoke-Build {
         Remove-Item -Recurse -Force
     # Everything the cmdlet project put in its output (its DLLs, SaltBatch.Core and their
     # runtime dependencies), whatever they are today.
-    Copy-Item -Path (Join-Path $output '*') -Destination $ModuleDir -Recurse -Force
+    Copy-Item -Path (Join-Path $output '*') -Destination $ModuleDir -Recurse -Force -Exclude $NotShipped
     Copy-Item -Path (Join-Path $RepoRoot 'SaltBatch.psd1') -Destination $ModuleManifest -Force
 
     # Belt and braces: the module folder itself must be clean and its manifest valid.
@@ -119,7 +128,20 @@ function Invoke-Build {
         throw 'module/SaltBatch.format.ps1xml (checked-in source) is missing.'
     }
     $null = Import-PowerShellDataFile -Path $ModuleManifest
+
+    # A child pwsh imports the module to read its cmdlets' metadata, so this session never loads
+    # (and never holds on to) the DLLs; it fails the build when help is missing for an exported cmdlet.
+    Write-Host '==> Help: module/help -> module/en-US'
+    Invoke-Native dotnet @('pwsh', '-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'tools/Build-Help.ps1'),
+        '-ModuleManifest', $ModuleManifest, '-SourceDir', (Join-Path $ModuleDir 'help'), '-OutputDir', (Join-Path $ModuleDir 'en-US'))
     Write-Host "==> Module ready: $ModuleManifest"
+}
+
+function Invoke-Package {
+    Invoke-Build
+    Write-Host "==> Package: $ModuleDir -> $PackageDir"
+    Invoke-Native dotnet @('pwsh', '-NoLogo', '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'tools/New-ModulePackage.ps1'),
+        '-ModuleDir', $ModuleDir, '-OutputDir', $PackageDir)
 }
 
 function Read-TrxCounts {
@@ -244,6 +266,7 @@ try {
         'Test' { Invoke-Test }
         'Shell' { Invoke-Shell }
         'Bench' { Invoke-Bench }
+        'Package' { Invoke-Package }
     }
 }
 finally {
