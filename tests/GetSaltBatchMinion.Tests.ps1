@@ -102,7 +102,7 @@ Describe 'Get-SaltBatchMinion' {
         foreach ($pair in $state.done.map) {
             $stored = ($pair[1].map | Where-Object { $_[0] -eq 'retcode' })[1]
             $minion = $done | Where-Object Minion -EQ $pair[0]
-            if ($stored.map) {
+            if ($stored.PSObject.Properties.Name -contains 'map') {
                 $minion.Retcode | Should -Be ([long]$stored.map[0][1].int)
                 $minion.RetcodeDetail['state.apply'] | Should -Be ([long]$stored.map[0][1].int)
             }
