@@ -24,8 +24,8 @@ public sealed class SaltBatchInfo
         HaltedReason = summary.HaltedReason;
         Driver = summary.Driver;
         User = summary.User;
-        Created = FromUnixSeconds(summary.Created);
-        LastProgress = FromUnixSeconds(summary.LastProgress);
+        Created = UnixTime.ToUtc(summary.Created);
+        LastProgress = UnixTime.ToUtc(summary.LastProgress);
         AgeSeconds = summary.AgeSeconds(now);
         ActiveMinions = [.. summary.ActiveMinions];
         State = summary.Halted ? "Halted" : summary.IsFinished ? "Complete" : "Running";
@@ -79,9 +79,4 @@ public sealed class SaltBatchInfo
 
     /// <summary>Minions dispatched and not yet returned: what <c>Stop-SaltBatch -Kill</c> targets.</summary>
     public string[] ActiveMinions { get; }
-
-    private static DateTime? FromUnixSeconds(double? seconds) =>
-        seconds is { } value && double.IsFinite(value) && value > 0 && value < 253402300800
-            ? DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks((long)(value * TimeSpan.TicksPerSecond)), DateTimeKind.Utc)
-            : null;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SaltBatch.Core.Cache;
+using SaltBatch.Core.Payload;
 
 namespace SaltBatch.TestKit;
 
@@ -7,8 +8,10 @@ namespace SaltBatch.TestKit;
 /// <c>write-cache --spec FILE --cachedir DIR</c>: writes a master job cache from a JSON spec, so Pester tests get
 /// files exactly as Salt's payload.dumps writes them. Spec: <c>hashType</c>; <c>batches</c> (jid, fun, tgt, tgtType,
 /// <c>minions</c> list or <c>total</c>, done, failed, active, batchSize, halted, haltedReason, driver, user, created,
-/// lastProgress, returnBytes); <c>activeIndex</c> (JIDs, written in the order given); <c>rawBatchFiles</c> (jid + hex
-/// bytes written verbatim as its .batch.p, for broken files).
+/// lastProgress, returnBytes, and for chosen done minions <c>retcodes</c>: minion → JSON value stored as its retcode,
+/// objects becoming maps, and <c>returns</c>: minion → hex of the msgpack of its <c>ret</c>, e.g. from the Python peer's
+/// pack-json, for returns JSON cannot express); <c>activeIndex</c> (JIDs, written in the order given);
+/// <c>rawBatchFiles</c> (jid + hex bytes written verbatim as its .batch.p, for broken files).
 /// </summary>
 internal static class WriteCacheCommand
 {
@@ -73,8 +76,41 @@ internal static class WriteCacheCommand
         if (batch.TryGetProperty("user", out var user)) fixture.User = user.GetString()!;
         if (batch.TryGetProperty("created", out var created)) fixture.Created = created.GetDouble();
         if (batch.TryGetProperty("lastProgress", out var lastProgress)) fixture.LastProgress = lastProgress.GetDouble();
+        foreach (var retcode in Properties(batch, "retcodes"))
+        {
+            StoredReturn(fixture, retcode.Name).Add("retcode", PayloadValue(retcode.Value));
+        }
+
+        foreach (var ret in Properties(batch, "returns"))
+        {
+            StoredReturn(fixture, ret.Name).Add("ret", PayloadReader.ReadDocument(Convert.FromHexString(ret.Value.GetString()!), TextDecoding.FileSemantics));
+        }
+
         return fixture;
     }
+
+    private static PayloadMap StoredReturn(BatchStateFixture fixture, string minion) =>
+        fixture.Done.TryGetValue(minion, out var stored) && stored is PayloadMap map
+            ? map
+            : throw new ArgumentException($"'{minion}' is not a done minion of batch {fixture.Jid}; only done minions have a retcode and a return.");
+
+    private static object? PayloadValue(JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.Object => json.EnumerateObject().Aggregate(new PayloadMap(), (map, property) =>
+        {
+            map.Add(property.Name, PayloadValue(property.Value));
+            return map;
+        }),
+        JsonValueKind.Array => json.EnumerateArray().Select(PayloadValue).ToList(),
+        JsonValueKind.String => json.GetString(),
+        JsonValueKind.Number => json.TryGetInt64(out var integer) ? integer : json.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
+
+    private static IEnumerable<JsonProperty> Properties(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var map) && map.ValueKind == JsonValueKind.Object ? map.EnumerateObject() : [];
 
     private static IEnumerable<JsonElement> Elements(JsonElement root, string name) =>
         root.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : [];

@@ -20,10 +20,21 @@ public sealed class BatchCatalog
     {
         Jid.Validate(jid);
         var path = _layout.BatchStatePath(jid);
-        return BatchSummaryReader.Read(path) ?? throw new SaltBatchException(
-            SaltFailureKind.NotFound,
-            $"No batch with JID {jid}: there is no batch state at '{path}'. The JID may be a normal (non-batch) job, or its job directory was cleaned up (keep_jobs_seconds).",
-            jid);
+        return BatchSummaryReader.Read(path) ?? throw NoBatch(jid, path);
+    }
+
+    /// <summary>
+    /// The minions of one batch in file order, streamed as the file is read. The JID is checked now; the file is
+    /// opened when enumeration starts.
+    /// </summary>
+    /// <exception cref="SaltBatchException">
+    /// InvalidJid at the call (nothing touched); NotFound, Corrupt (possibly after some minions), AccessDenied while enumerating.
+    /// </exception>
+    public IEnumerable<BatchMinion> GetMinions(string jid, BatchMinionQuery query)
+    {
+        Jid.Validate(jid);
+        var path = _layout.BatchStatePath(jid);
+        return BatchMinionReader.Read(path, query, () => NoBatch(jid, path));
     }
 
     /// <summary>
@@ -65,4 +76,9 @@ public sealed class BatchCatalog
             return new ActiveBatchEntry(jid, null, Failure: exception);
         }
     }
+
+    private static SaltBatchException NoBatch(string jid, string path) => new(
+        SaltFailureKind.NotFound,
+        $"No batch with JID {jid}: there is no batch state at '{path}'. The JID may be a normal (non-batch) job, or its job directory was cleaned up (keep_jobs_seconds).",
+        jid);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SaltBatch.Core.Payload;
 
 namespace SaltBatch.Core.Cache;
@@ -80,7 +79,7 @@ public static class BatchSummaryReader
         var minions = new List<string>((int)Math.Min(token.Length, 1024));
         for (long i = 0; i < token.Length; i++)
         {
-            minions.Add(Stringify(reader.ReadValue(TextDecoding.FileSemantics)));
+            minions.Add(PythonText.Stringify(reader.ReadValue(TextDecoding.FileSemantics)));
             reader.SkipValue();
         }
 
@@ -91,15 +90,15 @@ public static class BatchSummaryReader
     private static string? ReadText(PayloadReader reader)
     {
         var value = reader.ReadValue(TextDecoding.FileSemantics);
-        return value is null ? null : Stringify(value);
+        return value is null ? null : PythonText.Stringify(value);
     }
 
     private static string? ReadTarget(PayloadReader reader) =>
         reader.ReadValue(TextDecoding.FileSemantics) switch
         {
             null => null,
-            List<object?> list => string.Join(",", list.Select(Stringify)),
-            var value => Stringify(value),
+            List<object?> list => string.Join(",", list.Select(PythonText.Stringify)),
+            var value => PythonText.Stringify(value),
         };
 
     private static double? ReadNumber(PayloadReader reader)
@@ -128,14 +127,4 @@ public static class BatchSummaryReader
             _ => token.Length != 0 || token.Kind == PayloadTokenKind.Extension,
         };
     }
-
-    private static string Stringify(object? value) => value switch
-    {
-        null => "None",
-        string text => text,
-        byte[] bytes => Convert.ToHexString(bytes).ToLowerInvariant(),
-        double number => number.ToString("R", CultureInfo.InvariantCulture),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
 }

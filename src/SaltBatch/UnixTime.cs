@@ -1,0 +1,11 @@
+namespace SaltBatch;
+
+/// <summary>Unix seconds as the master stores them, as UTC <see cref="DateTime"/> values for output objects.</summary>
+internal static class UnixTime
+{
+    /// <summary>Null for absent values and for values no <see cref="DateTime"/> can hold (a damaged clock field).</summary>
+    public static DateTime? ToUtc(double? seconds) =>
+        seconds is { } value && double.IsFinite(value) && value > 0 && value < 253402300800
+            ? DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks((long)(value * TimeSpan.TicksPerSecond)), DateTimeKind.Utc)
+            : null;
+}
