@@ -50,6 +50,7 @@ public static class SandboxCommand
             return 2;
         }
 
+        Directory.CreateDirectory(options.RootDirectory);
         File.Delete(Path.Combine(options.RootDirectory, "stop"));
         using var master = SimulatedMaster.Start(options);
         var batches = SandboxScenario.Write(master, DateTimeOffset.UtcNow);
