@@ -13,14 +13,23 @@
            a child pwsh). Ends with exactly one line "N passed, N failed, N skipped" for both
            runners together; exits non-zero if anything failed or a runner could not run.
     Shell  Build, then an interactive child pwsh with the built module imported.
+    Sandbox
+           Build, start a simulated Salt master (TestKit `sandbox`: a few batches that progress over
+           about a minute) in a temp directory, then an interactive child pwsh with the module
+           imported and $env:SALT_MASTER_CONFIG pointing at it; the master stops when the shell exits.
+           With -NoShell it only starts the master (it keeps running), prints its config path and
+           how to stop it, and returns: for scripts and other tools.
 
     Run it through the repository's local PowerShell tool:
         dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Shell', 'Package', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Shell', 'Sandbox', 'Package', 'Bench')]
     [string] $Task = 'Build',
+
+    # Sandbox only: start the simulated master and return instead of opening a shell.
+    [switch] $NoShell,
 
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release'
@@ -245,9 +254,11 @@ function Invoke-Shell {
     Invoke-Build
     Set-TestEnvironment
     $hint = "SaltBatch imported from $ModuleManifest. Try: Get-Command -Module SaltBatch. 'exit' leaves."
-    # -NoProfile: a profile could import another SaltBatch copy and hide the one just built.
-    $command = "Import-Module '$($ModuleManifest -replace "'", "''")'; Write-Host '$($hint -replace "'", "''")'"
-    & dotnet pwsh -NoLogo -NoProfile -NoExit -Command $command
+    $masterConfig = if ($env:SALT_MASTER_CONFIG) { $env:SALT_MASTER_CONFIG } elseif ($env:SALT_CONFIG_DIR) { Join-Path $env:SALT_CONFIG_DIR 'master' } else { '/etc/salt/master' }
+    if (-not (Test-Path -LiteralPath $masterConfig)) {
+        $hint += " No Salt master config at ${masterConfig}: for a simulated master, run ./build.ps1 -Task Sandbox."
+    }
+    Enter-ModuleShell -Hint $hint
     exit $LASTEXITCODE
 }
 
@@ -259,6 +270,66 @@ function Invoke-Bench {
     & (Join-Path $RepoRoot 'tests/bench/Invoke-Benchmarks.ps1')
 }
 
+function Enter-ModuleShell {
+    # Interactive child pwsh; its output is never captured (that would take its terminal away), so callers
+    # read its exit code from $LASTEXITCODE.
+    param([Parameter(Mandatory)] [string] $Hint)
+    # -NoProfile: a profile could import another SaltBatch copy and hide the one just built.
+    $command = "Import-Module '$($ModuleManifest -replace "'", "''")'; Write-Host '$($Hint -replace "'", "''")'"
+    & dotnet pwsh -NoLogo -NoProfile -NoExit -Command $command
+}
+
+function Start-SandboxMaster {
+    # The master outlives this script when asked to (-NoShell): it ignores stdin and Ctrl+C, and stops
+    # when <root>/stop appears or on SIGTERM. Its ready line goes to <root>/ready.json.
+    $root = Join-Path ([System.IO.Path]::GetTempPath()) ("saltbatch-sandbox-{0}" -f [guid]::NewGuid().ToString('n').Substring(0, 8))
+    $null = New-Item -ItemType Directory -Force -Path $root
+    $readyFile = Join-Path $root 'ready.json'
+    $process = Start-Process -FilePath dotnet -ArgumentList @((Get-TestKitPath), 'sandbox', '--root', $root) `
+        -RedirectStandardOutput $readyFile -RedirectStandardError (Join-Path $root 'master.log') -PassThru
+    $deadline = [datetime]::UtcNow.AddSeconds(30)
+    while (-not ((Test-Path $readyFile) -and (Get-Content -Raw $readyFile) -match '\}\s*$')) {
+        if ($process.HasExited -or [datetime]::UtcNow -gt $deadline) {
+            throw "The sandbox master did not start; see $(Join-Path $root 'master.log')."
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    Get-Content -Raw $readyFile | ConvertFrom-Json | Add-Member -PassThru -NotePropertyName Process -NotePropertyValue $process |
+        Add-Member -PassThru -NotePropertyName Root -NotePropertyValue $root
+}
+
+function Stop-SandboxMaster {
+    param([Parameter(Mandatory)] $Sandbox)
+    $null = New-Item -ItemType File -Force -Path (Join-Path $Sandbox.Root 'stop')
+    if (-not $Sandbox.Process.WaitForExit(10000)) { $Sandbox.Process.Kill() }
+    Remove-Item -Recurse -Force -LiteralPath $Sandbox.Root -ErrorAction SilentlyContinue
+}
+
+function Invoke-Sandbox {
+    Invoke-Build
+    Set-TestEnvironment
+    $sandbox = Start-SandboxMaster
+    $jids = ($sandbox.batches | ForEach-Object { "$($_.jid) ($($_.fun))" }) -join ', '
+    if ($NoShell) {
+        Write-Host "Simulated Salt master running (pid $($sandbox.pid)); batches: $jids."
+        Write-Host "Use it:  `$env:SALT_MASTER_CONFIG = '$($sandbox.config)'"
+        Write-Host "Stop it: New-Item '$(Join-Path $sandbox.Root 'stop')'"
+        $sandbox.config
+        return
+    }
+    try {
+        $env:SALT_MASTER_CONFIG = $sandbox.config
+        $hint = "SIMULATED Salt master (not a real one): `$env:SALT_MASTER_CONFIG = '$($sandbox.config)'. Batches: $jids. " +
+            "Try: Get-SaltActiveBatch; Get-SaltActiveBatch | Wait-SaltBatch; Stop-SaltBatch <jid> -Kill. 'exit' leaves and stops the master."
+        Enter-ModuleShell -Hint $hint
+        $exitCode = $LASTEXITCODE
+    }
+    finally {
+        Stop-SandboxMaster $sandbox
+    }
+    exit $exitCode
+}
+
 Push-Location $RepoRoot   # `dotnet pwsh` finds the local tool manifest from the working directory.
 try {
     switch ($Task) {
@@ -267,6 +338,7 @@ try {
         'Shell' { Invoke-Shell }
         'Bench' { Invoke-Bench }
         'Package' { Invoke-Package }
+        'Sandbox' { Invoke-Sandbox }
     }
 }
 finally {

@@ -23,7 +23,9 @@ BeforeAll {
 Describe 'JID tab completion' {
     It 'offers every readable active batch for <Command>, in JID order, each with a tooltip' -ForEach @(
         @{ Command = 'Stop-SaltBatch' }
+        @{ Command = 'Wait-SaltBatch' }
         @{ Command = 'Get-SaltBatch' }
+        @{ Command = 'Get-SaltBatchMinion' }
     ) {
         $matches = Complete "$Command -CacheDir '$Cache' -Jid "
 

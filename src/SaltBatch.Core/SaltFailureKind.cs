@@ -18,4 +18,5 @@ public enum SaltFailureKind
     AuthorizationFailed,
     NoMinionsMatched,
     Timeout,
+    WaitTimeout,
 }

@@ -23,6 +23,7 @@ internal static class SaltErrors
         [SaltFailureKind.AuthorizationFailed] = ("SaltBatchAuthorizationFailed", ErrorCategory.PermissionDenied),
         [SaltFailureKind.NoMinionsMatched] = ("SaltBatchNoMinionsMatched", ErrorCategory.ObjectNotFound),
         [SaltFailureKind.Timeout] = ("SaltBatchTimeout", ErrorCategory.OperationTimeout),
+        [SaltFailureKind.WaitTimeout] = ("SaltBatchWaitTimeout", ErrorCategory.OperationTimeout),
     };
 
     public static ErrorRecord ToErrorRecord(SaltBatchException exception, object? target = null)

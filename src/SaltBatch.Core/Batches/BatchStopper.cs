@@ -40,7 +40,9 @@ public sealed class BatchStopper
         }
 
         // Listen before firing, so the halted event cannot slip by between the two.
-        await using var subscriber = options.Confirm ? await TrySubscribeAsync(cancellationToken).ConfigureAwait(false) : null;
+        await using var watcher = options.Confirm
+            ? await BatchStateWatcher.StartAsync(_bus, _catalog.Layout, _log, "confirming the stop by re-reading .batch.p instead.", cancellationToken).ConfigureAwait(false)
+            : null;
 
         var (kill, killFailure) = options.Kill
             ? await KillActiveMinionsAsync(jid, summary.ActiveMinions, cancellationToken).ConfigureAwait(false)
@@ -54,7 +56,7 @@ public sealed class BatchStopper
             return new StopOutcome(jid, framing, kill, killFailure, null);
         }
 
-        var (halted, lastSeen) = await WaitForHaltAsync(jid, subscriber, options, cancellationToken).ConfigureAwait(false);
+        var (halted, lastSeen) = await WaitForHaltAsync(jid, watcher!, options, cancellationToken).ConfigureAwait(false);
         if (halted is null)
         {
             var sent = kill is null ? $"{stopTag}" : $"saltutil.kill_job to {kill.Minions.Count} minion(s) (job {kill.Jid}) and {stopTag}";
@@ -63,7 +65,7 @@ public sealed class BatchStopper
                 : $".batch.p still says halted=false ({lastSeen.Completed}/{lastSeen.Total} done, {lastSeen.Active} active, {lastSeen.Pending} pending)";
             throw new SaltBatchException(
                 SaltFailureKind.StopNotConfirmed,
-                $"Sent {sent} on {_bus.Endpoints.Pull} ({framing} framing), but the master did not halt batch {jid} within {options.ConfirmTimeout.TotalSeconds:0.#}s: no salt/batch/{jid}/halted event{(subscriber is null ? " could be watched" : " arrived")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.",
+                $"Sent {sent} on {_bus.Endpoints.Pull} ({framing} framing), but the master did not halt batch {jid} within {options.ConfirmTimeout.TotalSeconds:0.#}s: no salt/batch/{jid}/halted event{(watcher!.IsListening ? " arrived" : " could be watched")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.",
                 jid);
         }
 
@@ -94,31 +96,17 @@ public sealed class BatchStopper
         }
     }
 
-    private async Task<EventSubscriber?> TrySubscribeAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _bus.SubscribeAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (SaltBatchException exception)
-        {
-            _log($"Cannot listen on {_bus.Endpoints.Pub} ({exception.Message}); confirming the stop by re-reading .batch.p instead.");
-            return null;
-        }
-    }
-
-    private async Task<(BatchSummary? Halted, BatchSummary? LastSeen)> WaitForHaltAsync(string jid, EventSubscriber? subscriber, StopOptions options, CancellationToken cancellationToken)
+    private async Task<(BatchSummary? Halted, BatchSummary? LastSeen)> WaitForHaltAsync(string jid, BatchStateWatcher watcher, StopOptions options, CancellationToken cancellationToken)
     {
         var haltedTag = $"salt/batch/{jid}/halted";
-        var path = _catalog.Layout.BatchStatePath(jid);
         var deadline = DateTime.UtcNow + options.ConfirmTimeout;
         BatchSummary? lastSeen = null;
         while (true)
         {
-            lastSeen = ReadQuietly(path) ?? lastSeen;
+            lastSeen = watcher.Read(jid) ?? lastSeen;
             if (lastSeen?.Halted == true)
             {
-                _log($"{path} says halted ({lastSeen.HaltedReason}).");
+                _log($"{_catalog.Layout.BatchStatePath(jid)} says halted ({lastSeen.HaltedReason}).");
                 return (lastSeen, lastSeen);
             }
 
@@ -129,27 +117,10 @@ public sealed class BatchStopper
             }
 
             var slice = remaining < options.PollInterval ? remaining : options.PollInterval;
-            if (subscriber is null)
-            {
-                await Task.Delay(slice, cancellationToken).ConfigureAwait(false);
-            }
-            else if (await subscriber.WaitForAsync(e => e.Tag == haltedTag, slice, cancellationToken).ConfigureAwait(false) is { } halted)
+            if (await watcher.NextAsync(e => e.Tag == haltedTag, slice, cancellationToken).ConfigureAwait(false) is { } halted)
             {
                 _log($"Saw {haltedTag} (reason: {halted.Data.Get("reason") ?? "none"}).");
             }
-        }
-    }
-
-    /// <summary>A state read while the master rewrites it; a transient failure just means "look again".</summary>
-    private static BatchSummary? ReadQuietly(string path)
-    {
-        try
-        {
-            return BatchSummaryReader.Read(path);
-        }
-        catch (SaltBatchException)
-        {
-            return null;
         }
     }
 }

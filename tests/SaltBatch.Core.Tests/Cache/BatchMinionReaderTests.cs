@@ -141,7 +141,7 @@ public sealed class BatchMinionReaderTests : IDisposable
     [Fact]
     public void InvalidJidFailsAtTheCallBeforeAnyFileIsTouched()
     {
-        var catalog = new Batches.BatchCatalog(new JobCacheLayout("/nonexistent/saltbatch-cache", "sha256"));
+        var catalog = new SaltBatch.Core.Batches.BatchCatalog(new JobCacheLayout("/nonexistent/saltbatch-cache", "sha256"));
 
         var failure = Assert.Throws<SaltBatchException>(() => catalog.GetMinions("../../etc/passwd", BatchMinionQuery.All));
 

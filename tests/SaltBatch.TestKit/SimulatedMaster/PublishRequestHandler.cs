@@ -14,7 +14,8 @@ public sealed class PublishRequestHandler(
     IReadOnlyDictionary<string, string> keys,
     Func<IReadOnlyCollection<string>> acceptedMinions,
     JidSource jids,
-    MasterJournal journal)
+    MasterJournal journal,
+    Action<string, IReadOnlyList<string>>? onKillJob = null)
 {
     private static readonly string[] EnvelopeOrder = ["enc", "load", "version"];
     private static readonly string[] LoadOrder = ["cmd", "tgt", "fun", "arg", "key", "tgt_type", "ret", "jid", "user"];
@@ -91,6 +92,10 @@ public sealed class PublishRequestHandler(
             {
                 reply = PublishReplies.Success(jids.Next(), minions, missing);
                 accepted = true;
+                if (load.Get("fun") as string == "saltutil.kill_job" && load.Get("arg") is List<object?> { Count: > 0 } arg && arg[0] is string killedJid)
+                {
+                    onKillJob?.Invoke(killedJid, minions);
+                }
             }
         }
 

@@ -8,8 +8,8 @@ using SaltBatch.Core.Payload;
 namespace SaltBatch.TestKit.SimulatedMaster;
 
 /// <summary>
-/// A stand-in Salt master for the cmdlets: the event bus (pull and pub sockets), the BatchManager's stop handling and
-/// the request server's publish, over a real cachedir/sock_dir layout. Everything it sees or does lands in
+/// A stand-in Salt master for the cmdlets: the event bus (pull and pub sockets), the BatchManager's stop handling (and,
+/// when asked, its driving of batches), and the request server's publish, over a real cachedir/sock_dir layout. Everything it sees or does lands in
 /// <see cref="Journal"/>. Dispose closes every socket and waits for its threads.
 /// </summary>
 public sealed class SimulatedMaster : IDisposable
@@ -18,6 +18,7 @@ public sealed class SimulatedMaster : IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly BatchStateStore _states;
     private readonly BatchStopHandler _stopHandler;
+    private readonly BatchDriver _driver;
     private EventPublishServer? _publisher;
 
     private SimulatedMaster(SimulatedMasterOptions options)
@@ -34,6 +35,7 @@ public sealed class SimulatedMaster : IDisposable
         Keys = KeyFiles.Write(CacheDirectory, options.MasterUser, options.Keys);
         _states = new BatchStateStore(Layout);
         _stopHandler = new BatchStopHandler(_states, ActiveIndex, Journal, Fire, options.NeverHalt);
+        _driver = new BatchDriver(_states, ActiveIndex, Fire, options.Seed);
     }
 
     public SimulatedMasterOptions Options { get; }
@@ -85,6 +87,15 @@ public sealed class SimulatedMaster : IDisposable
         ActiveIndex.Add(batch.Jid);
     }
 
+    /// <summary>One BatchManager tick over the index; <see cref="SimulatedMasterOptions.DriveBatches"/> calls it on a clock.</summary>
+    public void StepBatches()
+    {
+        lock (_eventGate)
+        {
+            _driver.StepAll(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
+        }
+    }
+
     /// <summary>The batch's current <c>.batch.p</c>, or null when the master would read none.</summary>
     public PayloadMap? ReadBatch(string jid) => _states.Read(jid);
 
@@ -119,7 +130,7 @@ public sealed class SimulatedMaster : IDisposable
         _owned.Add(_publisher);
         _owned.Add(new EventPullServer(pullListener, Options.PullFraming, Options.MaxFrameBytes, Options.MaxConnections, OnEvent, ProtocolError));
 
-        var requests = new PublishRequestHandler(Options, Keys, AcceptedMinions, new JidSource(), Journal);
+        var requests = new PublishRequestHandler(Options, Keys, AcceptedMinions, new JidSource(), Journal, OnKillJob);
         var requestServer = new RequestServer(Options.RetPort, requests.Handle, ProtocolError);
         _owned.Add(requestServer);
         RetPort = requestServer.Port;
@@ -127,6 +138,19 @@ public sealed class SimulatedMaster : IDisposable
         if (Options.PublishPullIpc)
         {
             File.WriteAllBytes(Path.Combine(SocketDirectory, "publish_pull.ipc"), []);
+        }
+
+        if (Options.DriveBatches)
+        {
+            _owned.Add(new Ticker(Options.StepInterval, StepBatches));
+        }
+    }
+
+    private void OnKillJob(string jid, IReadOnlyList<string> minions)
+    {
+        lock (_eventGate)
+        {
+            _driver.Killed(jid, minions);
         }
     }
 

@@ -9,6 +9,7 @@ namespace SaltBatch.TestKit.SimulatedMaster;
 /// <summary>
 /// <c>simulate-master</c>: runs a <see cref="SimulatedMaster"/> for out-of-process callers (Pester). Prints one JSON
 /// ready line on stdout, then serves until stdin closes, a <c>&lt;root&gt;/stop</c> file appears, or SIGTERM/SIGINT.
+/// <c>--drive-batches</c> makes it advance the batches in its index every <c>--step-ms</c> (see <see cref="BatchDriver"/>).
 /// </summary>
 public static class SimulatedMasterCommand
 {
@@ -17,7 +18,8 @@ public static class SimulatedMasterCommand
     public const string Usage =
         "simulate-master --root DIR [--framing prefixed|bare] [--hash-type sha256] [--user salt] [--key-text TEXT] " +
         "[--ipc-mode ipc|tcp] [--ret-port N] [--pull-port N] [--pub-port N] [--accepted-minions m1,m2] " +
-        "[--never-halt] [--drop-events] [--auth-error] [--silent] [--no-minions] [--no-publish-pull-ipc]";
+        "[--never-halt] [--drop-events] [--auth-error] [--silent] [--no-minions] [--no-publish-pull-ipc] " +
+        "[--drive-batches [--step-ms N] [--seed N]]";
 
     private static readonly TimeSpan StopFilePoll = TimeSpan.FromMilliseconds(100);
 
@@ -36,20 +38,39 @@ public static class SimulatedMasterCommand
         }
 
         using var master = SimulatedMaster.Start(options);
+        Serve(master, ReadyLine(master), followStdin: true);
+        return 0;
+    }
+
+    /// <summary>
+    /// Prints the ready line, then serves until a <c>&lt;root&gt;/stop</c> file appears or SIGTERM arrives; also on SIGINT
+    /// and on stdin closing when <paramref name="followStdin"/> (a master meant to outlive its starter ignores both).
+    /// </summary>
+    public static void Serve(SimulatedMaster master, JsonObject readyLine, bool followStdin)
+    {
         using var stop = new ManualResetEventSlim();
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Set(); });
-        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Set(); });
-        WatchStdin(stop);
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            // Ctrl+C in the shell beside a sandbox master reaches the whole process group; it is meant for the shell.
+            context.Cancel = true;
+            if (followStdin)
+            {
+                stop.Set();
+            }
+        });
+        if (followStdin)
+        {
+            WatchStdin(stop);
+        }
 
-        Console.Out.WriteLine(ReadyLine(master).ToJsonString());
+        Console.Out.WriteLine(readyLine.ToJsonString());
         Console.Out.Flush();
 
-        var stopFile = Path.Combine(options.RootDirectory, "stop");
+        var stopFile = Path.Combine(master.Options.RootDirectory, "stop");
         while (!stop.Wait(StopFilePoll) && !File.Exists(stopFile))
         {
         }
-
-        return 0;
     }
 
     public static SimulatedMasterOptions Parse(string[] args)
@@ -83,6 +104,9 @@ public static class SimulatedMasterCommand
                 "--silent" => options with { SilentRequestServer = true },
                 "--no-minions" => options with { NoMinions = true },
                 "--no-publish-pull-ipc" => options with { PublishPullIpc = false },
+                "--drive-batches" => options with { DriveBatches = true },
+                "--step-ms" => options with { StepInterval = TimeSpan.FromMilliseconds(ParsePositive(flag, Value())) },
+                "--seed" => options with { Seed = ParseInt(flag, Value()) },
                 _ => throw new ArgumentException($"unknown option {flag}"),
             };
         }
@@ -97,7 +121,7 @@ public static class SimulatedMasterCommand
             : options with { Keys = new Dictionary<string, string> { [options.MasterUser] = keyText, ["root"] = keyText } };
     }
 
-    private static JsonObject ReadyLine(SimulatedMaster master)
+    public static JsonObject ReadyLine(SimulatedMaster master)
     {
         var ready = new JsonObject
         {
@@ -109,6 +133,7 @@ public static class SimulatedMasterCommand
             ["hashType"] = master.Options.HashType,
             ["user"] = master.Options.MasterUser,
             ["journal"] = master.Journal.Path,
+            ["driveBatches"] = master.Options.DriveBatches,
         };
         if (master.PullEndPoint is IPEndPoint pull && master.PublishEndPoint is IPEndPoint publish)
         {
@@ -156,6 +181,12 @@ public static class SimulatedMasterCommand
         "tcp" => IpcMode.Tcp,
         _ => throw new ArgumentException($"--ipc-mode must be ipc or tcp, not '{value}'"),
     };
+
+    public static int ParsePositive(string flag, string value) =>
+        int.TryParse(value, out var number) && number > 0 ? number : throw new ArgumentException($"{flag} must be a positive whole number");
+
+    public static int ParseInt(string flag, string value) =>
+        int.TryParse(value, out var number) ? number : throw new ArgumentException($"{flag} must be a whole number");
 
     private static int ParsePort(string flag, string value) =>
         int.TryParse(value, out var port) && port is >= 0 and <= 65535 ? port : throw new ArgumentException($"{flag} must be a port number");

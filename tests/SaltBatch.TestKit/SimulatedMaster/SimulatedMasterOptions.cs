@@ -46,6 +46,15 @@ public sealed record SimulatedMasterOptions
     /// <summary>Stop events are received and journaled but the batch is left running.</summary>
     public bool NeverHalt { get; init; }
 
+    /// <summary>Advance every batch in the index on a clock, as the BatchManager does (see <see cref="BatchDriver"/>).</summary>
+    public bool DriveBatches { get; init; }
+
+    /// <summary>Time between two driving steps (the real manager's loop interval is 5 s).</summary>
+    public TimeSpan StepInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Seeds the driven minions' dice: the same seed and step count give the same batch states.</summary>
+    public int Seed { get; init; } = 1;
+
     /// <summary>Nothing reaches pub subscribers, neither republished events nor the master's own.</summary>
     public bool DropEvents { get; init; }
 

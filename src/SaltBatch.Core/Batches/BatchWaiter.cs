@@ -1,0 +1,167 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using SaltBatch.Core.Bus;
+using SaltBatch.Core.Cache;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>
+/// Waits for batches to finish (complete or halted, reference §2.2), reporting their progress on the way: the
+/// BatchManager's <c>salt/batch/&lt;jid&gt;/progress|complete|halted</c> events (§7.7) trigger a re-read of that
+/// batch's <c>.batch.p</c>, and every batch is re-read each poll interval in case events are missed.
+/// </summary>
+public sealed partial class BatchWaiter
+{
+    private readonly BatchCatalog _catalog;
+    private readonly MasterEventBus _bus;
+    private readonly Action<string> _log;
+
+    /// <param name="log">What happened behind the scenes, for the cmdlet's verbose stream.</param>
+    public BatchWaiter(BatchCatalog catalog, MasterEventBus bus, Action<string> log)
+    {
+        _catalog = catalog;
+        _bus = bus;
+        _log = log;
+    }
+
+    /// <summary>
+    /// Updates as they happen, all batches at once: a Progress update first and whenever the counts move, then
+    /// exactly one Finished, TimedOut or Failed per batch. Batches already finished are reported at once, without
+    /// touching the bus. Duplicate JIDs are waited for once.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> fires; the subscription is closed first.</exception>
+    public async IAsyncEnumerable<BatchWaitUpdate> WaitAsync(IEnumerable<string> jids, WaitOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var started = DateTime.UtcNow;
+        var deadline = options.Timeout is { } timeout ? started + timeout : DateTime.MaxValue;
+        var running = new List<string>();
+        var firstLooks = new Dictionary<string, BatchSummary>(StringComparer.Ordinal);
+        foreach (var jid in jids.Distinct(StringComparer.Ordinal))
+        {
+            var first = FirstLook(jid);
+            if (first.Kind == BatchWaitUpdateKind.Progress)
+            {
+                running.Add(jid);
+                firstLooks[jid] = first.Summary!;
+            }
+            else
+            {
+                yield return first;
+            }
+        }
+
+        if (running.Count == 0)
+        {
+            yield break;
+        }
+
+        // Listen before the reads that count, so an announcement between a read and the subscription is not lost.
+        await using var watcher = await BatchStateWatcher.StartAsync(
+            _bus, _catalog.Layout, _log, $"following the batches by re-reading .batch.p every {options.PollInterval.TotalSeconds:0.##}s.", cancellationToken).ConfigureAwait(false);
+        var waited = new Dictionary<string, WaitedBatch>(StringComparer.Ordinal);
+        var nextPoll = DateTime.UtcNow;
+        string? announced = null;
+        while (true)
+        {
+            var now = DateTime.UtcNow;
+            var pollDue = now >= nextPoll || now >= deadline;
+            if (pollDue)
+            {
+                nextPoll = now + options.PollInterval;
+            }
+
+            foreach (var jid in pollDue ? running.ToArray() : announced is null ? [] : [announced])
+            {
+                var summary = watcher.Read(jid) ?? waited.GetValueOrDefault(jid)?.Last ?? firstLooks[jid];
+                if (!waited.TryGetValue(jid, out var batch))
+                {
+                    batch = new WaitedBatch(summary, new CompletionRate(summary, now));
+                    waited[jid] = batch;
+                }
+                else if (!batch.Moved(summary))
+                {
+                    continue;
+                }
+
+                batch.Last = summary;
+                if (summary.IsFinished)
+                {
+                    running.Remove(jid);
+                    yield return new BatchWaitUpdate(BatchWaitUpdateKind.Finished, jid, summary);
+                }
+                else
+                {
+                    yield return new BatchWaitUpdate(BatchWaitUpdateKind.Progress, jid, summary, batch.Rate.Remaining(summary, now));
+                }
+            }
+
+            if (running.Count == 0)
+            {
+                yield break;
+            }
+
+            if (now >= deadline)
+            {
+                foreach (var jid in running)
+                {
+                    yield return TimedOut(jid, waited[jid].Last, options.Timeout!.Value);
+                }
+
+                yield break;
+            }
+
+            var wake = nextPoll < deadline ? nextPoll : deadline;
+            var masterEvent = await watcher.NextAsync(e => AnnouncedJid(e) is { } jid && running.Contains(jid), wake - DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
+            announced = masterEvent is null ? null : AnnouncedJid(masterEvent);
+            if (masterEvent is not null && !masterEvent.Tag.EndsWith("/progress", StringComparison.Ordinal))
+            {
+                _log($"Saw {masterEvent.Tag}.");
+            }
+        }
+    }
+
+    /// <summary>Progress when the batch is running (the summary itself is read again once listening), else the final word.</summary>
+    private BatchWaitUpdate FirstLook(string jid)
+    {
+        try
+        {
+            var summary = _catalog.GetSummary(jid);
+            return new BatchWaitUpdate(summary.IsFinished ? BatchWaitUpdateKind.Finished : BatchWaitUpdateKind.Progress, jid, summary);
+        }
+        catch (SaltBatchException failure)
+        {
+            return new BatchWaitUpdate(BatchWaitUpdateKind.Failed, jid, null, Failure: failure);
+        }
+    }
+
+    private static BatchWaitUpdate TimedOut(string jid, BatchSummary last, TimeSpan timeout)
+    {
+        var failure = new SaltBatchException(
+            SaltFailureKind.WaitTimeout,
+            $"Batch {jid} ({last.Function} on {last.Target}) did not finish within {timeout.TotalSeconds:0.#}s: last seen {last.Completed}/{last.Total} done, {last.Active} active, {last.Pending} pending, {last.Failed} failed. It is still running on the master; wait again, or stop it with Stop-SaltBatch.",
+            jid);
+        return new BatchWaitUpdate(BatchWaitUpdateKind.TimedOut, jid, last, Failure: failure);
+    }
+
+    /// <summary>The JID of a BatchManager announcement that changes a batch's state; null for any other event.</summary>
+    private static string? AnnouncedJid(MasterEvent masterEvent)
+    {
+        var match = Announcement().Match(masterEvent.Tag);
+        return match.Success ? match.Groups["jid"].Value : null;
+    }
+
+    [GeneratedRegex("^salt/batch/(?<jid>[^/]+)/(progress|complete|halted)$")]
+    private static partial Regex Announcement();
+
+    private sealed class WaitedBatch(BatchSummary first, CompletionRate rate)
+    {
+        public BatchSummary Last { get; set; } = first;
+
+        public CompletionRate Rate { get; } = rate;
+
+        /// <summary>Only counts matter to a watcher; the heartbeat rewrites (a new last_progress) are not news.</summary>
+        public bool Moved(BatchSummary now) =>
+            now.Completed != Last.Completed || now.Failed != Last.Failed || now.Active != Last.Active
+            || now.Pending != Last.Pending || now.Halted != Last.Halted || now.Total != Last.Total;
+    }
+}

@@ -1,0 +1,11 @@
+namespace SaltBatch.Core.Batches;
+
+/// <summary>How long to wait for batches to finish, and how often to re-read their state regardless of events.</summary>
+public sealed record WaitOptions
+{
+    /// <summary>From the start of the wait, for every batch; null waits until each one finishes.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Events can be missed and the bus can be unreachable; the files are re-read at least this often.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,59 @@
+# The sandbox master (TestKit `sandbox`, what build.ps1 -Task Sandbox starts): reachable through
+# $env:SALT_MASTER_CONFIG alone, its batches progress, and it stops on <root>/stop.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-SaltBatchModule
+
+    $script:Root = Join-Path $TestDrive 'sandbox'
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in (Get-TestKitPath), 'sandbox', '--root', $Root, '--step-ms', '300') { $start.ArgumentList.Add($argument) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $script:Process = [System.Diagnostics.Process]::Start($start)
+    $readLine = $Process.StandardOutput.ReadLineAsync()
+    if (-not $readLine.Wait([TimeSpan]::FromSeconds(30)) -or -not $readLine.Result) {
+        $Process.Kill($true)
+        throw "The sandbox master did not start: $($Process.StandardError.ReadToEnd())"
+    }
+    $script:Ready = $readLine.Result | ConvertFrom-Json
+    $script:SavedConfig = $env:SALT_MASTER_CONFIG
+    $env:SALT_MASTER_CONFIG = $Ready.config
+}
+
+AfterAll {
+    $env:SALT_MASTER_CONFIG = $SavedConfig
+    if (-not $Process.HasExited) {
+        $Process.Kill($true)
+    }
+    $Process.Dispose()
+}
+
+Describe 'The sandbox master' {
+    It 'is found through $env:SALT_MASTER_CONFIG alone and lists its running and stopped batches' {
+        $active = @(Get-SaltActiveBatch)
+
+        ($active.Function | Sort-Object) | Should -Be @('pkg.upgrade', 'state.apply', 'test.ping')
+        ($active | Where-Object Function -EQ 'pkg.upgrade').State | Should -Be 'Halted'
+        $finished = $Ready.batches | Where-Object fun -EQ 'cmd.run'
+        (Get-SaltBatch -Jid $finished.jid).State | Should -Be 'Complete'
+    }
+
+    It 'drives its batches to completion for Wait-SaltBatch' {
+        $running = $Ready.batches | Where-Object fun -In 'state.apply', 'test.ping'
+
+        $final = @($running | Wait-SaltBatch -TimeoutSec 60)
+
+        $final | Should -HaveCount 2
+        $final.State | Should -Be @('Complete', 'Complete')
+        (Get-SaltActiveBatch).Function | Should -Be @('pkg.upgrade')
+    }
+
+    It 'stops when <root>/stop appears' {
+        $null = New-Item -ItemType File -Path (Join-Path $Root 'stop')
+
+        $Process.WaitForExit(10000) | Should -BeTrue
+        $Process.ExitCode | Should -Be 0
+    }
+}
