@@ -32,7 +32,7 @@ function Write-Step([string] $text) { Write-Host "==> $text" }
 
 # 1. The grid: every minion count x return size, plus the 100 MB case the targets speak of.
 $cells = foreach ($minions in $MinionCounts) { foreach ($bytes in $ReturnBytes) { [pscustomobject]@{ Minions = $minions; ReturnBytes = $bytes } } }
-$cells = @($cells) + [pscustomobject]@{ Minions = 2000; ReturnBytes = 50000 }
+$cells = @($cells) + [pscustomobject]@{ Minions = 2200; ReturnBytes = 50000 }
 foreach ($cell in $cells) {
     $cell | Add-Member File (Join-Path $WorkDir ("batch-{0}-{1}.p" -f $cell.Minions, $cell.ReturnBytes))
     if (-not (Test-Path $cell.File)) {
@@ -50,7 +50,7 @@ foreach ($cell in $cells) {
     $repeat = if ($cell.SizeMB -gt 500) { 1 } else { 3 }
     $reference = & $python (Join-Path $PSScriptRoot 'reference_summary.py') $cell.File --repeat $repeat | ConvertFrom-Json
     $cell | Add-Member ReferenceSeconds $reference.medianSeconds
-    $cell | Add-Member ReferencePeakMB ([math]::Round($reference.peakRssKb / 1024, 1))
+    $cell | Add-Member ReferenceExtraPeakMB ([math]::Round(($reference.peakKb - $reference.baselineKb) / 1024, 1))
 }
 
 # 2b. The core: BenchmarkDotNet over all files, then peak memory per file in a fresh process.
@@ -105,7 +105,7 @@ $memory = & (Join-Path $PSScriptRoot 'Measure-SummaryMemory.ps1') -WorkDir (Join
 $cpu = ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1]
 $memGb = [math]::Round(([long]((Get-Content /proc/meminfo | Select-Object -First 1) -replace '\D', '')) / 1MB, 1)
 $msgpackVersion = & $python -c "import msgpack; print('.'.join(map(str, msgpack.version)))"
-$hundred = $cells | Where-Object { $_.Minions -eq 2000 -and $_.ReturnBytes -eq 50000 } | Select-Object -First 1
+$hundred = $cells | Where-Object { $_.Minions -eq 2200 -and $_.ReturnBytes -eq 50000 } | Select-Object -First 1
 $maxExtra = ($cells | Measure-Object CoreExtraPeakMB -Maximum).Maximum
 $active200 = $cmdletRows | Where-Object ActiveBatches -EQ 200 | Select-Object -First 1
 $completionAll = $completion | Where-Object Case -EQ 'all'
@@ -129,12 +129,12 @@ $lines = @(
     ''
     '## Core summary against the reference (per file, same run)'
     ''
-    'Reference = read the whole file with python3-msgpack as salt.payload.loads does (raw=True, strict_map_key=False, ext_hook, UTF-8 pass) and compute the runner''s summary; fresh process per file, peak = ru_maxrss of that process. SaltBatch = BatchSummaryReader.Read (BenchmarkDotNet mean; allocated per operation), extra peak = VmHWM above the warm baseline in a fresh process.'
+    'Reference = read the whole file with python3-msgpack as salt.payload.loads does (raw=True, strict_map_key=False, ext_hook, UTF-8 pass) and compute the runner''s summary; fresh process per file, extra peak = VmHWM above that process's baseline after start-up. SaltBatch = BatchSummaryReader.Read (BenchmarkDotNet mean; allocated per operation), extra peak = VmHWM above the warm baseline in a fresh process.'
     ''
-    '| Minions | Return | File MB | Reference ms | SaltBatch ms | Speed-up | Reference peak MB | SaltBatch allocated KB | SaltBatch extra peak MB |'
+    '| Minions | Return | File MB | Reference ms | SaltBatch ms | Speed-up | Reference extra peak MB | SaltBatch allocated KB | SaltBatch extra peak MB |'
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
 ) + ($cells | ForEach-Object {
-    "| $($_.Minions) | $([math]::Round($_.ReturnBytes / 1000, 1)) KB | $($_.SizeMB) | $([math]::Round($_.ReferenceSeconds * 1000, 1)) | $([math]::Round($_.CoreSeconds * 1000, 2)) | $($_.Speedup)x | $($_.ReferencePeakMB) | $($_.CoreAllocatedKB) | $($_.CoreExtraPeakMB) |"
+    "| $($_.Minions) | $([math]::Round($_.ReturnBytes / 1000, 1)) KB | $($_.SizeMB) | $([math]::Round($_.ReferenceSeconds * 1000, 1)) | $([math]::Round($_.CoreSeconds * 1000, 2)) | $($_.Speedup)x | $($_.ReferenceExtraPeakMB) | $($_.CoreAllocatedKB) | $($_.CoreExtraPeakMB) |"
 }) + @(
     ''
     '## Cmdlets in a warm pwsh'
@@ -165,4 +165,4 @@ $lines = @(
 )
 $lines | Set-Content -LiteralPath $Output -Encoding utf8NoBOM
 Write-Step "wrote $Output"
-$cells | Format-Table Minions, ReturnBytes, SizeMB, ReferenceSeconds, CoreSeconds, Speedup, ReferencePeakMB, CoreExtraPeakMB -AutoSize | Out-Host
+$cells | Format-Table Minions, ReturnBytes, SizeMB, ReferenceSeconds, CoreSeconds, Speedup, ReferenceExtraPeakMB, CoreExtraPeakMB -AutoSize | Out-Host

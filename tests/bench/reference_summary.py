@@ -4,14 +4,14 @@
 Reads the whole file and decodes it exactly as salt.payload.loads does for these files (raw=True,
 strict_map_key=False, an ext_hook for types 78/79, then the recursive UTF-8 pass), then computes the runner's
 summary (reference §5.4). Prints JSON: the summary's counts, the median and best seconds over --repeat runs, and the
-process's peak RSS (ru_maxrss) — run it in a fresh process per file for a fair memory figure.
+extra peak resident memory of the runs above the process's baseline (VmHWM after resetting it through
+/proc/self/clear_refs; ru_maxrss would include the forking parent's pages) — one fresh process per file.
 
 Usage: reference_summary.py FILE [--repeat N]
 """
 import argparse
 import datetime
 import json
-import resource
 import statistics
 import time
 
@@ -58,18 +58,29 @@ def summarise(path):
     }
 
 
+def status_kb(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(field + " not in /proc/self/status")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("file")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    with open("/proc/self/clear_refs", "w") as reset:
+        reset.write("5")
+    baseline_kb = status_kb("VmRSS")
     times = []
     for _ in range(args.repeat):
         start = time.perf_counter()
         summary = summarise(args.file)
         times.append(time.perf_counter() - start)
     print(json.dumps({"completed": summary["completed"], "total": summary["total"], "medianSeconds": statistics.median(times),
-                      "bestSeconds": min(times), "peakRssKb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+                      "bestSeconds": min(times), "baselineKb": baseline_kb, "peakKb": status_kb("VmHWM")}))
 
 
 if __name__ == "__main__":
