@@ -129,7 +129,7 @@ $lines = @(
     ''
     '## Core summary against the reference (per file, same run)'
     ''
-    'Reference = read the whole file with python3-msgpack as salt.payload.loads does (raw=True, strict_map_key=False, ext_hook, UTF-8 pass) and compute the runner''s summary; fresh process per file, extra peak = VmHWM above that process's baseline after start-up. SaltBatch = BatchSummaryReader.Read (BenchmarkDotNet mean; allocated per operation), extra peak = VmHWM above the warm baseline in a fresh process.'
+    'Reference = read the whole file with python3-msgpack as salt.payload.loads does (raw=True, strict_map_key=False, ext_hook, UTF-8 pass) and compute the runner''s summary; fresh process per file, extra peak = VmHWM above that process''s baseline after start-up. SaltBatch = BatchSummaryReader.Read (BenchmarkDotNet mean; allocated per operation), extra peak = VmHWM above the warm baseline in a fresh process.'
     ''
     '| Minions | Return | File MB | Reference ms | SaltBatch ms | Speed-up | Reference extra peak MB | SaltBatch allocated KB | SaltBatch extra peak MB |'
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
