@@ -112,7 +112,8 @@ function New-SaltTestCache {
     .DESCRIPTION
         Spec keys (see tests/SaltBatch.TestKit/WriteCacheCommand.cs): hashType; batches (jid, fun, tgt, tgtType,
         total or minions, done, active, failed, batchSize, halted, haltedReason, driver, user, created, lastProgress,
-        returnBytes); activeIndex (JIDs, written as given); rawBatchFiles (jid + hex bytes written as its .batch.p).
+        returnBytes); activeIndex (JIDs, written as given); rawBatchFiles (jid + hex bytes written as its .batch.p);
+        nonBatchJobs (how many ordinary job directories to generate: jid, .load.p, a minion folder with return.p).
     #>
     param(
         [Parameter(Mandatory)][hashtable] $Spec,

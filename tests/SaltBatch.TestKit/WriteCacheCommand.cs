@@ -8,7 +8,8 @@ namespace SaltBatch.TestKit;
 /// files exactly as Salt's payload.dumps writes them. Spec: <c>hashType</c>; <c>batches</c> (jid, fun, tgt, tgtType,
 /// <c>minions</c> list or <c>total</c>, done, failed, active, batchSize, halted, haltedReason, driver, user, created,
 /// lastProgress, returnBytes); <c>activeIndex</c> (JIDs, written in the order given); <c>rawBatchFiles</c> (jid + hex
-/// bytes written verbatim as its .batch.p, for broken files).
+/// bytes written verbatim as its .batch.p, for broken files); <c>nonBatchJobs</c> (a count of ordinary job directories
+/// to generate around the batches, see <see cref="NonBatchJobFixture"/>).
 /// </summary>
 internal static class WriteCacheCommand
 {
@@ -24,6 +25,10 @@ internal static class WriteCacheCommand
         var hashType = root.TryGetProperty("hashType", out var hash) ? hash.GetString()! : "sha256";
         var layout = new JobCacheLayout(cacheDir, hashType);
         Directory.CreateDirectory(cacheDir);
+        if (root.TryGetProperty("nonBatchJobs", out var nonBatchJobs))
+        {
+            NonBatchJobFixture.Write(layout, nonBatchJobs.GetInt32());
+        }
 
         foreach (var batch in Elements(root, "batches"))
         {

@@ -41,13 +41,26 @@ public sealed record BatchSummary
     /// <summary>Unix seconds.</summary>
     public double? LastProgress { get; init; }
 
+    /// <summary><see cref="Created"/> as a UTC instant; null when absent or out of DateTime's range.</summary>
+    public DateTime? CreatedUtc => FromUnixSeconds(Created);
+
+    /// <summary><see cref="LastProgress"/> as a UTC instant; null when absent or out of DateTime's range.</summary>
+    public DateTime? LastProgressUtc => FromUnixSeconds(LastProgress);
+
     /// <summary>The minions dispatched and not yet returned, sorted as the runner passes them to a kill.</summary>
     public IReadOnlyList<string> ActiveMinions { get; init; } = [];
 
     /// <summary>Finished: halted, or nothing pending or active (reference §2.2).</summary>
     public bool IsFinished => Halted || (Pending == 0 && Active == 0);
 
+    public BatchRunState RunState => Halted ? BatchRunState.Halted : IsFinished ? BatchRunState.Complete : BatchRunState.Running;
+
     /// <summary>Seconds since the last progress step, as the runner computes <c>age_seconds</c>; null when absent or zero.</summary>
     public double? AgeSeconds(DateTimeOffset now) =>
         LastProgress is { } last && last != 0 ? (now.ToUnixTimeMilliseconds() / 1000.0) - last : null;
+
+    private static DateTime? FromUnixSeconds(double? seconds) =>
+        seconds is { } value && double.IsFinite(value) && value > 0 && value < 253402300800
+            ? DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks((long)(value * TimeSpan.TicksPerSecond)), DateTimeKind.Utc)
+            : null;
 }
