@@ -24,11 +24,11 @@ public sealed class SaltBatchInfo
         HaltedReason = summary.HaltedReason;
         Driver = summary.Driver;
         User = summary.User;
-        Created = FromUnixSeconds(summary.Created);
-        LastProgress = FromUnixSeconds(summary.LastProgress);
+        Created = summary.CreatedUtc;
+        LastProgress = summary.LastProgressUtc;
         AgeSeconds = summary.AgeSeconds(now);
         ActiveMinions = [.. summary.ActiveMinions];
-        State = summary.Halted ? "Halted" : summary.IsFinished ? "Complete" : "Running";
+        State = summary.RunState.ToString();
         PercentComplete = summary.Total == 0
             ? (summary.IsFinished ? 100 : 0)
             : Math.Round(100.0 * (summary.Completed + summary.Failed) / summary.Total, 1);
@@ -79,9 +79,4 @@ public sealed class SaltBatchInfo
 
     /// <summary>Minions dispatched and not yet returned: what <c>Stop-SaltBatch -Kill</c> targets.</summary>
     public string[] ActiveMinions { get; }
-
-    private static DateTime? FromUnixSeconds(double? seconds) =>
-        seconds is { } value && double.IsFinite(value) && value > 0 && value < 253402300800
-            ? DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks((long)(value * TimeSpan.TicksPerSecond)), DateTimeKind.Utc)
-            : null;
 }
