@@ -36,6 +36,25 @@ Describe 'JID tab completion' {
         $matches[2].ToolTip | Should -BeLike 'cmd.run on app*: 0/2 done, 1 active, 0 failed, Halted (stop)*'
     }
 
+    It 'offers batches that are no longer active to <Command>, after the active ones, newest first' -ForEach @(
+        @{ Command = 'Get-SaltBatch' }
+        @{ Command = 'Get-SaltBatchMinion' }
+    ) {
+        $older = '20240609080000000000'
+        $newer = '20240611090000000000'
+        $history = New-SaltTestCache -Path (Join-Path $TestDrive "history-$Command") -Spec @{
+            batches     = @(
+                @{ jid = $Running; fun = 'test.ping'; tgt = 'web*'; minions = @('web1', 'web2'); done = 1; active = 1; batchSize = 1; created = 1718020800.0 }
+                @{ jid = $older; fun = 'cmd.run'; tgt = 'old*'; total = 2; done = 2; batchSize = 1; created = 1717920000.0 }
+                @{ jid = $newer; fun = 'pkg.upgrade'; tgt = 'new*'; total = 2; done = 2; batchSize = 1; created = 1718096400.0 }
+            )
+            activeIndex = @($Running)
+        }
+
+        (Complete "$Command -CacheDir '$history' -Jid 2024").ListItemText | Should -Be @($Running, $newer, $older)
+        (Complete "Stop-SaltBatch -CacheDir '$history' -Jid 2024").ListItemText | Should -Be @($Running)
+    }
+
     It 'matches by prefix' {
         (Complete "Stop-SaltBatch -CacheDir '$Cache' -Jid 202406101205").CompletionText | Should -Be @($Other)
     }

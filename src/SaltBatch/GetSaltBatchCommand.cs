@@ -1,22 +1,64 @@
 using System.Management.Automation;
 using SaltBatch.Core;
+using SaltBatch.Core.Cache;
 
 namespace SaltBatch;
 
 /// <summary>
-/// <para type="synopsis">Gets the summary of Salt batch jobs by JID, like <c>salt-run batch.status</c>.</para>
+/// <para type="synopsis">Gets Salt batch jobs: by JID, like <c>salt-run batch.status</c>, or every batch still in the job cache, newest first.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "SaltBatch")]
+[Cmdlet(VerbsCommon.Get, "SaltBatch", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class GetSaltBatchCommand : SaltCmdletBase
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    public const string ByJidSet = "ByJid";
+    public const string ListSet = "List";
+
+    private const int ScanActivityId = 1;
+    private const string ScanActivity = "Scanning the Salt job cache";
+
+    private readonly CancellationTokenSource _stopping = new();
+
+    [Parameter(ParameterSetName = ByJidSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ActiveJidCompleter))]
+    [ArgumentCompleter(typeof(CachedJidCompleter))]
     public string[] Jid { get; set; } = [];
+
+    [Parameter(ParameterSetName = ListSet)]
+    [ValidateSet(nameof(BatchRunState.Running), nameof(BatchRunState.Halted), nameof(BatchRunState.Complete))]
+    public string[]? State { get; set; }
+
+    [Parameter(ParameterSetName = ListSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Function { get; set; }
+
+    /// <summary>The target expression as given to salt; list targets are matched joined with commas.</summary>
+    [Parameter(ParameterSetName = ListSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Target { get; set; }
+
+    [Parameter(ParameterSetName = ListSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? User { get; set; }
+
+    /// <summary>Only batches created after this time; local and unspecified times are the local clock.</summary>
+    [Parameter(ParameterSetName = ListSet)]
+    public DateTime? After { get; set; }
+
+    /// <summary>Only batches created before this time; local and unspecified times are the local clock.</summary>
+    [Parameter(ParameterSetName = ListSet)]
+    public DateTime? Before { get; set; }
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName != ByJidSet)
+        {
+            return;
+        }
+
         foreach (var jid in Jid)
         {
             try
@@ -34,4 +76,46 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
             }
         }
     }
+
+    protected override void EndProcessing()
+    {
+        if (ParameterSetName != ListSet)
+        {
+            return;
+        }
+
+        var filter = new BatchHistoryFilter(State, Function, Target, User, After, Before);
+        WriteVerbose($"Scanning {Catalog.Layout.JobsDir} for {JobCacheLayout.BatchStateFileName} files.");
+        try
+        {
+            foreach (var entry in Catalog.ListHistory(filter.Matches, ReportProgress, _stopping.Token))
+            {
+                if (entry.Failure is not null)
+                {
+                    WriteFailure(entry.Failure, entry.Path);
+                }
+                else
+                {
+                    WriteObject(new SaltBatchInfo(entry.Summary!, DateTimeOffset.UtcNow));
+                }
+            }
+        }
+        catch (SaltBatchException exception)
+        {
+            ThrowTerminatingError(SaltErrors.ToErrorRecord(exception));
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Ctrl+C: PowerShell is already ending the pipeline; there is nothing left to report.
+        }
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    private void ReportProgress(BatchScanProgress progress) =>
+        WriteProgress(new ProgressRecord(ScanActivityId, ScanActivity, $"{progress.DirectoriesScanned} of {progress.DirectoriesTotal} directories, {progress.BatchesFound} batches found")
+        {
+            PercentComplete = progress.PercentComplete,
+            RecordType = progress.IsComplete ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        });
 }

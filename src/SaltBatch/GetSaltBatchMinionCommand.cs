@@ -15,7 +15,7 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ActiveJidCompleter))]
+    [ArgumentCompleter(typeof(CachedJidCompleter))]
     public string Jid { get; set; } = string.Empty;
 
     [Parameter]

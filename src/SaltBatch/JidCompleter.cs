@@ -113,3 +113,10 @@ public sealed class ActiveJidCompleter : JidCompleter
     protected override IEnumerable<BatchSummary> Candidates(BatchCatalog catalog, Func<string, bool> jidMatches) =>
         JidCandidates.Active(catalog, jidMatches);
 }
+
+/// <summary>Active batches first, then the rest of the job cache newest first: what Get-SaltBatch can look up.</summary>
+public sealed class CachedJidCompleter : JidCompleter
+{
+    protected override IEnumerable<BatchSummary> Candidates(BatchCatalog catalog, Func<string, bool> jidMatches) =>
+        JidCandidates.ActiveThenRecent(catalog, jidMatches);
+}

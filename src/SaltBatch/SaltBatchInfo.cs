@@ -24,11 +24,11 @@ public sealed class SaltBatchInfo
         HaltedReason = summary.HaltedReason;
         Driver = summary.Driver;
         User = summary.User;
-        Created = UnixTime.ToUtc(summary.Created);
-        LastProgress = UnixTime.ToUtc(summary.LastProgress);
+        Created = summary.CreatedUtc;
+        LastProgress = summary.LastProgressUtc;
         AgeSeconds = summary.AgeSeconds(now);
         ActiveMinions = [.. summary.ActiveMinions];
-        State = summary.Halted ? "Halted" : summary.IsFinished ? "Complete" : "Running";
+        State = summary.RunState.ToString();
         PercentComplete = summary.Total == 0
             ? (summary.IsFinished ? 100 : 0)
             : Math.Round(100.0 * (summary.Completed + summary.Failed) / summary.Total, 1);

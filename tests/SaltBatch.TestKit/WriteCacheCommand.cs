@@ -11,7 +11,8 @@ namespace SaltBatch.TestKit;
 /// lastProgress, returnBytes, and for chosen done minions <c>retcodes</c>: minion → JSON value stored as its retcode,
 /// objects becoming maps, and <c>returns</c>: minion → hex of the msgpack of its <c>ret</c>, e.g. from the Python peer's
 /// pack-json, for returns JSON cannot express); <c>activeIndex</c> (JIDs, written in the order given);
-/// <c>rawBatchFiles</c> (jid + hex bytes written verbatim as its .batch.p, for broken files).
+/// <c>rawBatchFiles</c> (jid + hex bytes written verbatim as its .batch.p, for broken files); <c>nonBatchJobs</c> (a
+/// count of ordinary job directories to generate around the batches, see <see cref="NonBatchJobFixture"/>).
 /// </summary>
 internal static class WriteCacheCommand
 {
@@ -27,6 +28,10 @@ internal static class WriteCacheCommand
         var hashType = root.TryGetProperty("hashType", out var hash) ? hash.GetString()! : "sha256";
         var layout = new JobCacheLayout(cacheDir, hashType);
         Directory.CreateDirectory(cacheDir);
+        if (root.TryGetProperty("nonBatchJobs", out var nonBatchJobs))
+        {
+            NonBatchJobFixture.Write(layout, nonBatchJobs.GetInt32());
+        }
 
         foreach (var batch in Elements(root, "batches"))
         {

@@ -2,7 +2,10 @@ using SaltBatch.Core.Cache;
 
 namespace SaltBatch.Core.Batches;
 
-/// <summary>The runner's read side: <c>batch.status</c> and <c>batch.list_active</c> (reference §5.1–§5.2).</summary>
+/// <summary>
+/// The runner's read side: <c>batch.status</c> and <c>batch.list_active</c> (reference §5.1–§5.2), and the history
+/// the runner does not have: every batch still in the job cache.
+/// </summary>
 public sealed class BatchCatalog
 {
     private readonly JobCacheLayout _layout;
@@ -47,6 +50,40 @@ public sealed class BatchCatalog
     {
         var jids = ActiveIndexReader.Read(_layout.ActiveIndexPath, out indexNotes);
         return Summarise(jids);
+    }
+
+    /// <summary>
+    /// Every batch still in the job cache that <paramref name="include"/> accepts, newest first (by creation, then
+    /// JID; batches without a creation time last). Failures come as they are met, during the scan; the batches
+    /// follow when it ends, since sorting needs them all (summaries are small, and filtered as they come).
+    /// </summary>
+    /// <exception cref="SaltBatchException">AccessDenied or CacheUnavailable when <c>jobs/</c> cannot be listed.</exception>
+    public IEnumerable<BatchHistoryEntry> ListHistory(Func<BatchSummary, bool> include, Action<BatchScanProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var kept = new List<BatchHistoryEntry>();
+        foreach (var entry in new BatchHistoryScanner(_layout).Scan(progress, cancellationToken))
+        {
+            if (entry.Summary is null)
+            {
+                yield return entry;
+            }
+            else if (include(entry.Summary))
+            {
+                kept.Add(entry);
+            }
+        }
+
+        kept.Sort((left, right) => NewestFirst(left.Summary!, right.Summary!));
+        foreach (var entry in kept)
+        {
+            yield return entry;
+        }
+    }
+
+    private static int NewestFirst(BatchSummary left, BatchSummary right)
+    {
+        var byCreation = Nullable.Compare(right.Created, left.Created);
+        return byCreation != 0 ? byCreation : string.CompareOrdinal(right.Jid, left.Jid);
     }
 
     private IEnumerable<ActiveBatchEntry> Summarise(IReadOnlyList<string> jids)

@@ -29,6 +29,20 @@ public static class JidCandidates
         return summaries.OfType<BatchSummary>().ToArray();
     }
 
+    /// <summary>
+    /// Active batches first, then every other batch still in the job cache, newest first: what a JID lookup can name.
+    /// The history costs one scan of the job directories (no non-batch file is read).
+    /// </summary>
+    public static IReadOnlyList<BatchSummary> ActiveThenRecent(BatchCatalog catalog, Func<string, bool> jidMatches)
+    {
+        var active = Active(catalog, jidMatches);
+        var offered = active.Select(summary => summary.Jid).ToHashSet(StringComparer.Ordinal);
+        var recent = catalog.ListHistory(summary => summary.Jid is { } jid && jidMatches(jid) && !offered.Contains(jid))
+            .Where(entry => entry.Summary is not null)
+            .Select(entry => entry.Summary!);
+        return [.. active, .. recent];
+    }
+
     private static BatchSummary? TryRead(string path)
     {
         try

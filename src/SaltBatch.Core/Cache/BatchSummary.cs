@@ -41,11 +41,19 @@ public sealed record BatchSummary
     /// <summary>Unix seconds.</summary>
     public double? LastProgress { get; init; }
 
+    /// <summary><see cref="Created"/> as a UTC instant; null when absent or out of DateTime's range.</summary>
+    public DateTime? CreatedUtc => UnixTime.ToUtc(Created);
+
+    /// <summary><see cref="LastProgress"/> as a UTC instant; null when absent or out of DateTime's range.</summary>
+    public DateTime? LastProgressUtc => UnixTime.ToUtc(LastProgress);
+
     /// <summary>The minions dispatched and not yet returned, sorted as the runner passes them to a kill.</summary>
     public IReadOnlyList<string> ActiveMinions { get; init; } = [];
 
     /// <summary>Finished: halted, or nothing pending or active (reference §2.2).</summary>
     public bool IsFinished => Halted || (Pending == 0 && Active == 0);
+
+    public BatchRunState RunState => Halted ? BatchRunState.Halted : IsFinished ? BatchRunState.Complete : BatchRunState.Running;
 
     /// <summary>Seconds since the last progress step, as the runner computes <c>age_seconds</c>; null when absent or zero.</summary>
     public double? AgeSeconds(DateTimeOffset now) =>

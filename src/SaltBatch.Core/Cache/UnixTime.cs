@@ -1,7 +1,7 @@
-namespace SaltBatch;
+namespace SaltBatch.Core.Cache;
 
 /// <summary>Unix seconds as the master stores them, as UTC <see cref="DateTime"/> values for output objects.</summary>
-internal static class UnixTime
+public static class UnixTime
 {
     /// <summary>Null for absent values and for values no <see cref="DateTime"/> can hold (a damaged clock field).</summary>
     public static DateTime? ToUtc(double? seconds) =>
