@@ -1,8 +1,6 @@
 # The package (tools/New-ModulePackage.ps1, what build.ps1 -Task Package runs after building): it installs from a
-# local folder repository and the installed module imports by name and works.
-#
-# Against the sandbox master (build.ps1 -Task Sandbox, $env:SALT_MASTER_CONFIG), the same check is
-# `Import-Module SaltBatch; Get-SaltActiveBatch` with no -CacheDir; here a generated cache stands in for it.
+# local folder repository, and the installed module imports by name and lists the sandbox master's active batches
+# (the sandbox of build.ps1 -Task Sandbox, found through $env:SALT_MASTER_CONFIG alone).
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -27,18 +25,13 @@ Save-PSResource -Name SaltBatch -Repository '$Repository' -Path '$Installed' -Tr
 (Get-PSResourceRepository -Name '$Repository').Name
 "@ 2>&1
 
-    $script:RunningJid = '20261128213000123456'
-    $script:UpgradeJid = '20261128214500654321'
-    $script:Cache = New-SaltTestCache -Path (Join-Path $TestDrive 'cache') -Spec @{
-        batches     = @(
-            @{ jid = $RunningJid; fun = 'state.apply'; tgt = 'web*'; tgtType = 'glob'; total = 40; done = 22; active = 5; failed = 1; batchSize = 5 }
-            @{ jid = $UpgradeJid; fun = 'pkg.upgrade'; tgt = 'db*'; tgtType = 'glob'; total = 6; done = 2; active = 1; batchSize = 1 }
-        )
-        activeIndex = @($UpgradeJid, $RunningJid)
-    }
+    # A step a minute: the sandbox's batches stay where they are for the length of this file.
+    $script:Sandbox = Start-TestSandbox -Root (Join-Path $TestDrive 'sandbox') -StepMilliseconds 60000
+    $script:SandboxActive = @($Sandbox.Ready.batches | Where-Object fun -NE 'cmd.run' | ForEach-Object jid | Sort-Object)
 }
 
 AfterAll {
+    if ($Sandbox) { Stop-TestSandbox $Sandbox }
     # Silently: if BeforeAll failed before registering, there is nothing to remove.
     $null = Invoke-ChildPwsh -Script "$Isolate; Unregister-PSResourceRepository -Name '$Repository' -ErrorAction SilentlyContinue"
 }
@@ -72,19 +65,21 @@ Describe 'SaltBatch package' {
         $manifest.PrivateData.PSData.Tags | Should -Contain 'Salt'
     }
 
-    It 'imports by name from PSModulePath and lists the active batches' {
+    It 'imports by name from PSModulePath and lists the sandbox master''s active batches' {
         $output = Invoke-ChildPwsh -Script @"
 `$ErrorActionPreference = 'Stop'
+`$env:SALT_MASTER_CONFIG = '$($Sandbox.Ready.config)'
 `$env:PSModulePath = '$Installed' + [System.IO.Path]::PathSeparator + `$env:PSModulePath
 `$module = Import-Module SaltBatch -PassThru
 'base=' + `$module.ModuleBase
 'synopsis=' + (Get-Help Get-SaltActiveBatch).Synopsis
-Get-SaltActiveBatch -CacheDir '$Cache' | ForEach-Object { 'jid=' + `$_.Jid }
+Get-SaltActiveBatch | ForEach-Object { 'jid=' + `$_.Jid }
 "@
 
         $base = ($output | Where-Object { $_ -like 'base=*' }) -replace '^base=', ''
         $base | Should -BeLike "$(Join-Path $Installed 'SaltBatch')*"
         ($output | Where-Object { $_ -like 'synopsis=*' }) | Should -BeLike 'synopsis=Gets every batch*'
-        @($output | Where-Object { $_ -like 'jid=*' }) | Should -Be @("jid=$RunningJid", "jid=$UpgradeJid")
+        $SandboxActive.Count | Should -Be 3
+        @($output | Where-Object { $_ -like 'jid=*' }) | Should -Be @($SandboxActive | ForEach-Object { "jid=$_" })
     }
 }

@@ -6,28 +6,16 @@ BeforeAll {
     Import-SaltBatchModule
 
     $script:Root = Join-Path $TestDrive 'sandbox'
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in (Get-TestKitPath), 'sandbox', '--root', $Root, '--step-ms', '300') { $start.ArgumentList.Add($argument) }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $script:Process = [System.Diagnostics.Process]::Start($start)
-    $readLine = $Process.StandardOutput.ReadLineAsync()
-    if (-not $readLine.Wait([TimeSpan]::FromSeconds(30)) -or -not $readLine.Result) {
-        $Process.Kill($true)
-        throw "The sandbox master did not start: $($Process.StandardError.ReadToEnd())"
-    }
-    $script:Ready = $readLine.Result | ConvertFrom-Json
+    $script:Sandbox = Start-TestSandbox -Root $Root -StepMilliseconds 300
+    $script:Process = $Sandbox.Process
+    $script:Ready = $Sandbox.Ready
     $script:SavedConfig = $env:SALT_MASTER_CONFIG
     $env:SALT_MASTER_CONFIG = $Ready.config
 }
 
 AfterAll {
     $env:SALT_MASTER_CONFIG = $SavedConfig
-    if (-not $Process.HasExited) {
-        $Process.Kill($true)
-    }
-    $Process.Dispose()
+    Stop-TestSandbox $Sandbox
 }
 
 Describe 'The sandbox master' {

@@ -265,4 +265,34 @@ function Wait-MasterJournal {
     throw "The simulated master journalled no '$Kind' record matching { $Where } within $TimeoutSeconds s."
 }
 
-Export-ModuleMember -Function New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath
+function Start-TestSandbox {
+    <#
+    .SYNOPSIS
+        Starts the sandbox master (TestKit `sandbox`, what build.ps1 -Task Sandbox runs) and returns Process and Ready
+        (its ready line: config, batches, ...). Stop it with Stop-TestSandbox.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Root,
+        [int] $StepMilliseconds = 300
+    )
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in (Get-TestKitPath), 'sandbox', '--root', $Root, '--step-ms', $StepMilliseconds) { $start.ArgumentList.Add([string]$argument) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    $readLine = $process.StandardOutput.ReadLineAsync()
+    if (-not $readLine.Wait([TimeSpan]::FromSeconds(30)) -or -not $readLine.Result) {
+        $process.Kill($true)
+        throw "The sandbox master did not start: $($process.StandardError.ReadToEnd())"
+    }
+    [pscustomobject]@{ Process = $process; Ready = ($readLine.Result | ConvertFrom-Json) }
+}
+
+function Stop-TestSandbox {
+    param([Parameter(Mandatory)] $Sandbox)
+    if (-not $Sandbox.Process.HasExited) { $Sandbox.Process.Kill($true) }
+    $Sandbox.Process.Dispose()
+}
+
+Export-ModuleMember -Function Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath
