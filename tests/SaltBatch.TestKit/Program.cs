@@ -9,6 +9,7 @@ internal static class Program
     {
         SimulatedMasterCommand.Name => SimulatedMasterCommand.Run(args[1..]),
         WriteCacheCommand.Name => WriteCacheCommand.Run(args[1..]),
+        ChurnCommand.Name => ChurnCommand.Run(args[1..]),
         _ => Unknown(args.FirstOrDefault()),
     };
 
@@ -17,6 +18,7 @@ internal static class Program
         Console.Error.WriteLine(command is null ? "usage: SaltBatch.TestKit <command> ..." : $"unknown command '{command}'");
         Console.Error.WriteLine($"  {SimulatedMasterCommand.Usage}");
         Console.Error.WriteLine($"  {WriteCacheCommand.Usage}");
+        Console.Error.WriteLine($"  {ChurnCommand.Usage}");
         return 2;
     }
 }
