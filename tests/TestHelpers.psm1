@@ -77,6 +77,27 @@ function Invoke-TestKit {
     }
 }
 
+function Start-TestKitProcess {
+    <#
+        Starts `dotnet <SaltBatch.TestKit.dll> @Arguments` without waiting for it (e.g. `churn`, which rewrites cache
+        files while the test reads them) and returns the Process, stdout and stderr redirected. The caller waits for
+        it, or kills it, and disposes it.
+    #>
+    [CmdletBinding()]
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments = @())
+
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $psi.ArgumentList.Add((Get-TestKitPath))
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $process.StandardInput.Close()
+    $process
+}
+
 function Get-PeerPython {
     <#
         Returns the interpreter for the Python peers (SALTBATCH_PYTHON, default /usr/bin/python3,
@@ -244,4 +265,4 @@ function Wait-MasterJournal {
     throw "The simulated master journalled no '$Kind' record matching { $Where } within $TimeoutSeconds s."
 }
 
-Export-ModuleMember -Function Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath
+Export-ModuleMember -Function Start-TestKitProcess, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath
