@@ -5,8 +5,8 @@ BeforeAll {
     $script:OtherJid = '20240610120500000000'
     $script:HaltedJid = '20240610121000000000'
 
-    function New-StopScenario([string] $Framing, [string[]] $MasterArgs = @()) {
-        $master = Start-SimulatedMaster -Root (Join-Path $TestDrive ("master-{0}" -f [guid]::NewGuid().ToString('n').Substring(0, 8))) -Framing $Framing -ExtraArgs $MasterArgs
+    function New-StopScenario([string] $Framing, [string[]] $MasterArgs = @(), [int] $RequestTimeout = 2) {
+        $master = Start-SimulatedMaster -Root (Join-Path $TestDrive ("master-{0}" -f [guid]::NewGuid().ToString('n').Substring(0, 8))) -Framing $Framing -ExtraArgs $MasterArgs -TimeoutSeconds $RequestTimeout
         $null = New-SaltTestCache -Path $master.CacheDir -Spec @{
             batches     = @(
                 @{ jid = $RunningJid; fun = 'state.apply'; tgt = 'web*'; minions = @('web1', 'web2', 'web3', 'web4', 'web5'); done = 1; active = 2; batchSize = 2; created = 1718020800.0; lastProgress = 1718020802.25 }
@@ -171,6 +171,26 @@ Describe 'Stop-SaltBatch failure paths' {
             $warnings.Count | Should -Be 1
             $warnings[0].Message | Should -BeLike '*saltutil.kill_job was not published*Authentication*'
             (Get-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid).State | Should -Be 'Halted'
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
+    It 'spends at most the configured timeout on a request server that never replies, warns, and still stops' {
+        $master = New-StopScenario -Framing prefixed -MasterArgs '--silent' -RequestTimeout 1
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $info = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+            $watch.Stop()
+
+            $warnings.Count | Should -Be 1
+            $warnings[0].Message | Should -BeLike '*saltutil.kill_job was not published*'
+            $info.State | Should -Be 'Halted'
+            # timeout: 1, request_channel_tries: 1 — one silent second, then the stop itself (well under the rest).
+            $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 1
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 6
+            @(Get-MasterJournal $master -Kind 'publish-received').Count | Should -Be 1
         }
         finally {
             Stop-SimulatedMaster $master

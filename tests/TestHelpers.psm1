@@ -77,6 +77,27 @@ function Invoke-TestKit {
     }
 }
 
+function Start-TestKitProcess {
+    <#
+        Starts `dotnet <SaltBatch.TestKit.dll> @Arguments` without waiting for it (e.g. `churn`, which rewrites cache
+        files while the test reads them) and returns the Process, stdout and stderr redirected. The caller waits for
+        it, or kills it, and disposes it.
+    #>
+    [CmdletBinding()]
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments = @())
+
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $psi.ArgumentList.Add((Get-TestKitPath))
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $process.StandardInput.Close()
+    $process
+}
+
 function Get-PeerPython {
     <#
         Returns the interpreter for the Python peers (SALTBATCH_PYTHON, default /usr/bin/python3,
@@ -275,12 +296,8 @@ function Start-TestSandbox {
         [Parameter(Mandatory)][string] $Root,
         [int] $StepMilliseconds = 300
     )
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in (Get-TestKitPath), 'sandbox', '--root', $Root, '--step-ms', $StepMilliseconds) { $start.ArgumentList.Add([string]$argument) }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($start)
+    # The sandbox master ignores stdin (it must outlive Ctrl+C in a shell beside it), so the closed stdin is harmless.
+    $process = Start-TestKitProcess sandbox --root $Root --step-ms $StepMilliseconds
     $readLine = $process.StandardOutput.ReadLineAsync()
     if (-not $readLine.Wait([TimeSpan]::FromSeconds(30)) -or -not $readLine.Result) {
         $process.Kill($true)
@@ -295,4 +312,4 @@ function Stop-TestSandbox {
     $Sandbox.Process.Dispose()
 }
 
-Export-ModuleMember -Function Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath
+Export-ModuleMember -Function Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath, Start-TestKitProcess

@@ -10,6 +10,7 @@ internal static class Program
         SimulatedMasterCommand.Name => SimulatedMasterCommand.Run(args[1..]),
         WriteCacheCommand.Name => WriteCacheCommand.Run(args[1..]),
         SandboxCommand.Name => SandboxCommand.Run(args[1..]),
+        ChurnCommand.Name => ChurnCommand.Run(args[1..]),
         _ => Unknown(args.FirstOrDefault()),
     };
 
@@ -19,6 +20,7 @@ internal static class Program
         Console.Error.WriteLine($"  {SimulatedMasterCommand.Usage}");
         Console.Error.WriteLine($"  {WriteCacheCommand.Usage}");
         Console.Error.WriteLine($"  {SandboxCommand.Usage}");
+        Console.Error.WriteLine($"  {ChurnCommand.Usage}");
         return 2;
     }
 }

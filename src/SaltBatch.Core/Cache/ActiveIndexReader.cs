@@ -5,6 +5,9 @@ namespace SaltBatch.Core.Cache;
 /// <summary>Reads <c>&lt;cachedir&gt;/batch_active.p</c>: a msgpack array of JID strings (reference §3).</summary>
 public static class ActiveIndexReader
 {
+    /// <summary>A damaged index can hold millions of odd entries; naming a few says enough.</summary>
+    private const int DescribedSkips = 10;
+
     /// <summary>
     /// The JIDs in the index, de-duplicated and sorted ordinally as the runner sorts them. A missing or empty index
     /// means no active batches.
@@ -37,16 +40,22 @@ public static class ActiveIndexReader
         }
 
         var jids = new SortedSet<string>(StringComparer.Ordinal);
+        var notText = 0;
         foreach (var entry in entries)
         {
             if (entry is string jid)
             {
                 jids.Add(jid);
             }
-            else
+            else if (++notText <= DescribedSkips)
             {
                 skippedEntries.Add($"entry {entry ?? "None"} is not a JID string");
             }
+        }
+
+        if (notText > DescribedSkips)
+        {
+            skippedEntries.Add($"{notText - DescribedSkips} more entries are not JID strings");
         }
 
         return [.. jids];

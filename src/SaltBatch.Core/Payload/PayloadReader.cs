@@ -410,7 +410,14 @@ public sealed class PayloadReader : IDisposable
                 var map = new PayloadMap((int)Math.Min(token.Length, 4096));
                 for (long i = 0; i < token.Length; i++)
                 {
+                    var keyOffset = Position;
                     var key = ReadValue(decoding, depth + 1);
+                    if (key is List<object?> or PayloadMap)
+                    {
+                        // Python cannot hash a list or dict, so Salt's loads fails on such a key; so do we.
+                        throw new PayloadFormatException($"a map key is {(key is PayloadMap ? "a map" : "an array")}, which Salt cannot load (unhashable)", keyOffset);
+                    }
+
                     map.Add(key, ReadValue(decoding, depth + 1));
                 }
 
