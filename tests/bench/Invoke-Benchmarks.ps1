@@ -125,7 +125,7 @@ $lines = @(
     "| Summary of a ~100 MB .batch.p at least 10x faster than the reference | $($hundred.SizeMB) MB: reference $([math]::Round($hundred.ReferenceSeconds * 1000, 1)) ms, SaltBatch $([math]::Round($hundred.CoreSeconds * 1000, 1)) ms = **$($hundred.Speedup)x** | $(Verdict ($hundred.Speedup -ge 10)) |"
     "| Extra peak memory under 32 MB whatever the file size | largest extra peak over the grid: $maxExtra MB (up to $(($cells | Measure-Object SizeMB -Maximum).Maximum) MB files) | $(Verdict ($maxExtra -lt 32)) |"
     $(if ($active200) { "| Get-SaltActiveBatch, 200 active batches of 1,000 minions, under 300 ms warm | $($active200.GetSaltActiveBatchMs) ms (median) | $(Verdict ($active200.GetSaltActiveBatchMs -lt 300)) |" } else { '| Get-SaltActiveBatch, 200 active batches of 1,000 minions, under 300 ms warm | not measured in this run | - |' })
-    "| Completion with 1,000 active batches under 100 ms | $($completionAll.MedianMs) ms median (p95 $($completionAll.P95Ms) ms); first, cold completion $($completionAll.FirstMs) ms | $(Verdict ($completionAll.MedianMs -lt 100)) |"
+    "| Completion with 1,000 active batches under 100 ms | $($completionAll.MedianMs) ms median (p95 $($completionAll.P95Ms) ms); first, cold completion $($completionAll.FirstMs) ms | $(Verdict ($completionAll.MedianMs -lt 100))$(if ($completionAll.FirstMs -ge 100) { " (cold: **missed** by $([math]::Round($completionAll.FirstMs - 100, 1)) ms, see below)" }) |"
     ''
     '## Core summary against the reference (per file, same run)'
     ''
@@ -150,6 +150,7 @@ $lines = @(
 ) + ($completion | ForEach-Object { "| $($_.Case) | $($_.Matches) | $($_.FirstMs) | $($_.MedianMs) | $($_.P95Ms) |" }) + @(
     ''
     'The first completion reads every matching .batch.p (streamed, in parallel); later ones re-read only files whose length or write time changed. The master rewrites an active batch''s file on every step (every 5 s at least), so on a live master expect a mix of the two.'
+    $(if ($completionAll.FirstMs -ge 100) { "The target is met for repeated completion; the first, cold completion misses it by $([math]::Round($completionAll.FirstMs - 100, 1)) ms ($([math]::Round(($completionAll.FirstMs / 100 - 1) * 100))% over): it has to read and walk all $($completionAll.CacheMB) MB of batch files, and on this 2-core machine reading that much from the page cache alone costs about half of the budget. Completing a typed prefix reads only the matching files." })
     ''
     '## Get-SaltBatch peak memory (fresh pwsh)'
     ''
