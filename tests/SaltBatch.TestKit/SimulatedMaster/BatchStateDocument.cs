@@ -4,7 +4,7 @@ namespace SaltBatch.TestKit.SimulatedMaster;
 
 /// <summary>
 /// A BatchState as the master's BatchManager writes it to <c>.batch.p</c>: the 24 keys of reference §2.2 in creation
-/// order. Defaults describe a fresh master-driven batch. (Kept here until a shared fixture writer lands in the TestKit.)
+/// order. Defaults describe a fresh master-driven batch; packing goes through the TestKit's BatchStateFixture.
 /// </summary>
 public sealed record BatchStateDocument
 {
@@ -63,45 +63,47 @@ public sealed record BatchStateDocument
     /// <summary>The <c>done</c> value the BatchManager records for a minion's return (reference §2.3).</summary>
     public static PayloadMap Returned(object? ret, long retcode = 0) => new() { { "ret", ret }, { "retcode", retcode } };
 
-    public PayloadMap ToPayloadMap() => new(24)
-    {
-        { "jid", Jid },
-        { "all_minions", AllMinions.ToList() },
-        { "pending", (Pending ?? AllMinions).ToList() },
-        { "active", ToMap(Active) },
-        { "done", ToMap(Done) },
-        { "failed", ToMap(Failed) },
-        { "wait", Wait.ToList() },
-        { "batch_size", BatchSize },
-        { "fun", Fun },
-        { "arg", Arg.ToList() },
-        { "kwargs", Kwargs },
-        { "tgt", Tgt },
-        { "tgt_type", TgtType },
-        { "failhard", Failhard },
-        { "batch_wait", BatchWait == Math.Floor(BatchWait) ? (object)(long)BatchWait : BatchWait },
-        { "timeout", Timeout },
-        { "gather_job_timeout", GatherJobTimeout },
-        { "last_progress", LastProgress ?? Created },
-        { "created", Created },
-        { "halted", Halted },
-        { "halted_reason", HaltedReason },
-        { "driver", Driver },
-        { "ret", Ret },
-        { "user", User },
-    };
+    /// <summary>The document, keys in creation order; <see cref="BatchStateFixture"/> owns that order.</summary>
+    public PayloadMap ToPayloadMap() => ToFixture().ToPayloadMap();
 
     /// <summary>The bytes <c>salt.payload.dumps(state)</c> gives (use_bin_type=False).</summary>
-    public byte[] ToBytes() => PayloadWriter.Pack(ToPayloadMap(), useBinType: false);
+    public byte[] ToBytes() => ToFixture().ToBytes();
 
-    private static PayloadMap ToMap<T>(IReadOnlyDictionary<string, T> entries)
+    private BatchStateFixture ToFixture() => new(Jid)
     {
-        var map = new PayloadMap(entries.Count);
+        AllMinions = [.. AllMinions],
+        Pending = [.. Pending ?? AllMinions],
+        Active = Ordered(Active),
+        Done = Ordered(Done),
+        Failed = Ordered(Failed),
+        Wait = [.. Wait],
+        BatchSize = BatchSize,
+        Fun = Fun,
+        Arg = [.. Arg],
+        Kwargs = Kwargs,
+        Tgt = Tgt,
+        TgtType = TgtType,
+        Failhard = Failhard,
+        BatchWait = BatchWait == Math.Floor(BatchWait) ? (object)(long)BatchWait : BatchWait,
+        Timeout = Timeout,
+        GatherJobTimeout = GatherJobTimeout,
+        LastProgress = LastProgress ?? Created,
+        Created = Created,
+        Halted = Halted,
+        HaltedReason = HaltedReason,
+        Driver = Driver,
+        Ret = Ret,
+        User = User,
+    };
+
+    private static OrderedDictionary<string, T> Ordered<T>(IReadOnlyDictionary<string, T> entries)
+    {
+        var ordered = new OrderedDictionary<string, T>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            map.Add(entry.Key, entry.Value);
+            ordered[entry.Key] = entry.Value;
         }
 
-        return map;
+        return ordered;
     }
 }
