@@ -1,5 +1,6 @@
 using SaltBatch.Core.Cache;
 using SaltBatch.Core.Payload;
+using SaltBatch.TestKit.SimulatedMaster;
 
 namespace SaltBatch.TestKit;
 
@@ -10,7 +11,7 @@ namespace SaltBatch.TestKit;
 public static class CacheFixture
 {
     /// <summary>The name prefix of Salt's <c>atomic_open</c> temp files; readers must ignore such files.</summary>
-    public const string AtomicTempPrefix = ".___atomic_write";
+    public const string AtomicTempPrefix = AtomicFile.TempPrefix;
 
     /// <summary>Writes the state's <c>.batch.p</c> where the core's layout puts it and returns its path.</summary>
     public static string WriteBatch(string cacheDir, string hashType, BatchStateFixture fixture) =>
@@ -38,39 +39,6 @@ public static class CacheFixture
         return layout.ActiveIndexPath;
     }
 
-    /// <summary>
-    /// Mirrors <c>salt.utils.atomicfile.atomic_open</c>: a private temp file in the target's directory, the target's
-    /// mode carried over when it exists, then a rename, so a concurrent reader sees the old or the new file whole.
-    /// </summary>
-    public static void WriteAtomically(string path, byte[] contents)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, AtomicTempPrefix + Guid.NewGuid().ToString("N")[..8]);
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(contents);
-            }
-
-            if (!OperatingSystem.IsWindows() && File.Exists(path))
-            {
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
+    /// <summary>Salt's <c>atomic_open</c>: a concurrent reader sees the old or the new file whole.</summary>
+    public static void WriteAtomically(string path, byte[] contents) => AtomicFile.Write(path, contents);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using SaltBatch.Core.Bus;
 using SaltBatch.Core.Config;
 using SaltBatch.Core.Publish;
@@ -9,7 +8,7 @@ namespace SaltBatch.Core.Batches;
 public static class MasterConnections
 {
     public static EventBusEndpoints EventBus(MasterConfig config) =>
-        new(ToMasterEndpoint(config.EventPullEndpoint), ToMasterEndpoint(config.EventPubEndpoint));
+        new(config.EventPullEndpoint, config.EventPubEndpoint);
 
     public static RequestServerOptions RequestServer(MasterConfig config) =>
         RequestServerOptions.ForMaster(config.Interface, config.RetPort) with
@@ -25,9 +24,4 @@ public static class MasterConnections
         var sockDirToCheck = config.IpcMode == "tcp" ? null : config.SockDir;
         return (new PublishClient(RequestServer(config), sockDirToCheck), KeyResolver.Resolve(config.CacheDir, config.User));
     }
-
-    private static MasterEndpoint ToMasterEndpoint(EventEndpoint endpoint) =>
-        endpoint.Kind == EventEndpointKind.Unix
-            ? MasterEndpoint.Unix(endpoint.Path!)
-            : MasterEndpoint.Tcp(IPAddress.Parse(endpoint.Host!), endpoint.Port);
 }

@@ -1,3 +1,6 @@
+using SaltBatch.Core.Publish;
+using SaltBatch.Core.Bus;
+using System.Net;
 namespace SaltBatch.Core.Config;
 
 /// <summary>
@@ -66,32 +69,20 @@ public sealed record MasterConfig
     public string PublishPullPath => Path.Join(SockDir, "publish_pull.ipc");
 
     /// <summary>Where events are fired.</summary>
-    public EventEndpoint EventPullEndpoint => UsesTcpEventBus
-        ? EventEndpoint.Tcp(EventBusLoopback, TcpMasterPullPort)
-        : EventEndpoint.Unix(Path.Join(SockDir, "master_event_pull.ipc"));
+    public MasterEndpoint EventPullEndpoint => UsesTcpEventBus
+        ? MasterEndpoint.Tcp(EventBusLoopback, TcpMasterPullPort)
+        : EventBusEndpoints.InSocketDirectory(SockDir).Pull;
 
     /// <summary>Where events are listened to.</summary>
-    public EventEndpoint EventPubEndpoint => UsesTcpEventBus
-        ? EventEndpoint.Tcp(EventBusLoopback, TcpMasterPubPort)
-        : EventEndpoint.Unix(Path.Join(SockDir, "master_event_pub.ipc"));
+    public MasterEndpoint EventPubEndpoint => UsesTcpEventBus
+        ? MasterEndpoint.Tcp(EventBusLoopback, TcpMasterPubPort)
+        : EventBusEndpoints.InSocketDirectory(SockDir).Pub;
 
     /// <summary>The request server as a local client reaches it: wildcard bind addresses become loopback.</summary>
-    public string MasterUri
-    {
-        get
-        {
-            var host = Interface switch
-            {
-                "0.0.0.0" => "127.0.0.1",
-                "::" => "::1",
-                _ => Interface,
-            };
-            return "tcp://" + TcpAddress.Format(host, RetPort);
-        }
-    }
+    public string MasterUri => RequestServerOptions.ForMaster(Interface, RetPort).Uri;
 
     // Salt compares ipc_mode to "tcp" exactly; any other value means Unix sockets.
     private bool UsesTcpEventBus => IpcMode == "tcp";
 
-    private string EventBusLoopback => IPv6 == true ? "::1" : "127.0.0.1";
+    private IPAddress EventBusLoopback => IPv6 == true ? IPAddress.IPv6Loopback : IPAddress.Loopback;
 }

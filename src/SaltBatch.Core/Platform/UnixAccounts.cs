@@ -39,7 +39,10 @@ public static partial class UnixAccounts
         return $"{UserName(uid) ?? "?"} (uid {uid}, gid {gid}), mode {Convert.ToString(mode, 8).PadLeft(4, '0')}";
     }
 
-    /// <summary>The effective user's name, as Salt's <c>get_user()</c> sees it.</summary>
+    /// <summary>
+    /// The effective user's name, as Salt's <c>get_user()</c> (<c>pwd.getpwuid(os.geteuid())</c>) sees it;
+    /// Environment.UserName can report the login user instead, e.g. under <c>sudo -u</c> with a preserved environment.
+    /// </summary>
     public static string EffectiveUserName() =>
         OperatingSystem.IsLinux() ? UserName(GetEuid()) ?? Environment.UserName : Environment.UserName;
 
@@ -53,7 +56,8 @@ public static partial class UnixAccounts
     private static string? UserName(uint uid)
     {
         var entry = GetPwUid(uid);
-        return entry == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(entry));
+        // pw_name is the first field of struct passwd on every POSIX libc.
+        return entry == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(entry)) is { Length: > 0 } name ? name : null;
     }
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]

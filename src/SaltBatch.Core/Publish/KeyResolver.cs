@@ -1,3 +1,4 @@
+using SaltBatch.Core.Platform;
 namespace SaltBatch.Core.Publish;
 
 /// <summary>
@@ -13,7 +14,7 @@ public static class KeyResolver
     /// <param name="environment">Looks up environment variables (<c>SUDO_USER</c>); defaults to the process environment.</param>
     public static PublishCredentials Resolve(string cacheDir, string masterUser, string? effectiveUserName = null, Func<string, string?>? environment = null)
     {
-        var user = CallingUser(effectiveUserName ?? EffectiveUser.Name, environment ?? Environment.GetEnvironmentVariable);
+        var user = CallingUser(effectiveUserName ?? UnixAccounts.EffectiveUserName(), environment ?? Environment.GetEnvironmentVariable);
         var keyUser = KeyUser(user, masterUser);
         var keyPath = Path.Combine(cacheDir, $".{keyUser}_key");
         return new PublishCredentials(user, keyUser, keyPath, ReadKey(keyPath));

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using SaltBatch.Core.Config;
 
 namespace SaltBatch.Core.Publish;
 
@@ -16,11 +16,16 @@ public sealed record RequestServerOptions(string Host, int Port)
     public int Tries { get; init; } = 3;
 
     /// <summary>The <c>master_uri</c>: <c>tcp://127.0.0.1:4506</c>, IPv6 literals bracketed.</summary>
-    public string Uri => string.Create(CultureInfo.InvariantCulture, $"tcp://{(IsIPv6Literal ? $"[{Host}]" : Host)}:{Port}");
+    public string Uri => "tcp://" + TcpAddress.Format(Host, Port);
 
     internal bool IsIPv6Literal => IPAddress.TryParse(Host, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
 
     /// <summary>From the master config's <c>interface</c> and <c>ret_port</c>; a wildcard bind address is reached on loopback, as Salt does.</summary>
     public static RequestServerOptions ForMaster(string configuredInterface, int retPort) =>
-        new(configuredInterface == "0.0.0.0" ? "127.0.0.1" : configuredInterface, retPort);
+        new(configuredInterface switch
+        {
+            "0.0.0.0" => "127.0.0.1",
+            "::" => "::1",
+            _ => configuredInterface,
+        }, retPort);
 }

@@ -26,8 +26,8 @@ public sealed class MasterConfigEndpointTests : IDisposable
     {
         var config = sandbox.LoadMain("sock_dir: /run/salt/master\n");
 
-        Assert.Equal(EventEndpointKind.Unix, config.EventPullEndpoint.Kind);
-        Assert.Equal("/run/salt/master/master_event_pull.ipc", config.EventPullEndpoint.Path);
+        Assert.True(config.EventPullEndpoint.IsUnix);
+        Assert.Equal("/run/salt/master/master_event_pull.ipc", config.EventPullEndpoint.SocketPath);
         Assert.Equal("unix:/run/salt/master/master_event_pull.ipc", config.EventPullEndpoint.ToString());
         Assert.Equal("unix:/run/salt/master/master_event_pub.ipc", config.EventPubEndpoint.ToString());
         Assert.Equal("/run/salt/master/publish_pull.ipc", config.PublishPullPath);
@@ -38,8 +38,8 @@ public sealed class MasterConfigEndpointTests : IDisposable
     {
         var config = sandbox.LoadMain("ipc_mode: tcp\ntcp_master_pull_port: 5513\n");
 
-        Assert.Equal(EventEndpointKind.Tcp, config.EventPullEndpoint.Kind);
-        Assert.Equal("127.0.0.1", config.EventPullEndpoint.Host);
+        Assert.False(config.EventPullEndpoint.IsUnix);
+        Assert.Equal("127.0.0.1", config.EventPullEndpoint.Host?.ToString());
         Assert.Equal(5513, config.EventPullEndpoint.Port);
         Assert.Equal("tcp://127.0.0.1:5513", config.EventPullEndpoint.ToString());
         Assert.Equal("tcp://127.0.0.1:4512", config.EventPubEndpoint.ToString());
@@ -50,13 +50,13 @@ public sealed class MasterConfigEndpointTests : IDisposable
     {
         var config = sandbox.LoadMain("ipc_mode: tcp\nipv6: true\n");
 
-        Assert.Equal("::1", config.EventPubEndpoint.Host);
+        Assert.Equal("::1", config.EventPubEndpoint.Host?.ToString());
         Assert.Equal("tcp://[::1]:4513", config.EventPullEndpoint.ToString());
     }
 
     [Fact]
     public void Ipv6AloneDoesNotMoveTheEventBusOffUnixSockets()
     {
-        Assert.Equal(EventEndpointKind.Unix, sandbox.LoadMain("ipv6: true\n").EventPullEndpoint.Kind);
+        Assert.True(sandbox.LoadMain("ipv6: true\n").EventPullEndpoint.IsUnix);
     }
 }

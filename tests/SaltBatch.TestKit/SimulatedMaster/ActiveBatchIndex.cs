@@ -1,3 +1,5 @@
+using SaltBatch.Core;
+using SaltBatch.Core.Cache;
 using SaltBatch.Core.Payload;
 
 namespace SaltBatch.TestKit.SimulatedMaster;
@@ -12,25 +14,15 @@ public sealed class ActiveBatchIndex
     /// <summary>Missing, empty or corrupt files read as an empty set, as Salt does.</summary>
     public SortedSet<string> Read()
     {
-        var jids = new SortedSet<string>(StringComparer.Ordinal);
-        if (!File.Exists(_path) || new FileInfo(_path).Length == 0)
-        {
-            return jids;
-        }
-
         try
         {
-            if (PayloadReader.ReadDocument(File.ReadAllBytes(_path), TextDecoding.FileSemantics) is List<object?> items)
-            {
-                jids.UnionWith(items.OfType<string>());
-            }
+            return new SortedSet<string>(ActiveIndexReader.Read(_path, out _), StringComparer.Ordinal);
         }
-        catch (PayloadFormatException)
+        catch (SaltBatchException error) when (error.Kind == SaltFailureKind.Corrupt)
         {
             // Salt logs and treats the index as empty; the next write replaces it.
+            return new SortedSet<string>(StringComparer.Ordinal);
         }
-
-        return jids;
     }
 
     public void Add(string jid) => Update(jids => jids.Add(jid));

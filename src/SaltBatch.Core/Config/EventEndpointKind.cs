@@ -1,7 +1,0 @@
-namespace SaltBatch.Core.Config;
-
-public enum EventEndpointKind
-{
-    Unix,
-    Tcp,
-}
