@@ -52,6 +52,7 @@ public sealed class PublishEnvelopeTests
     {
         Assert.Equal("tcp://127.0.0.1:4506", RequestServerOptions.ForMaster("0.0.0.0", 4506).Uri);
         Assert.Equal("tcp://[::1]:4506", RequestServerOptions.ForMaster("::1", 4506).Uri);
+        Assert.Equal("tcp://[::1]:4506", RequestServerOptions.ForMaster("::", 4506).Uri);
         Assert.Equal("tcp://10.0.0.5:4506", RequestServerOptions.ForMaster("10.0.0.5", 4506).Uri);
     }
 }
