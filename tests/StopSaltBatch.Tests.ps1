@@ -133,16 +133,49 @@ Describe 'Stop-SaltBatch failure paths' {
         $master = New-StopScenario -Framing prefixed -MasterArgs '--never-halt'
         try {
             $watch = [Diagnostics.Stopwatch]::StartNew()
-            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Framing Prefixed -TimeoutSec 2 -ErrorVariable failures -ErrorAction SilentlyContinue
+            # Auto (probed, not forced): the message must not blame a forced framing.
+            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -TimeoutSec 2 -ErrorVariable failures -ErrorAction SilentlyContinue
             $watch.Stop()
 
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchStopNotConfirmed,*'
             $failures[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
             $failures[0].Exception.Message | Should -BeLike "*Sent salt/batch/$RunningJid/stop*halted=false*"
+            $failures[0].Exception.Message | Should -Not -BeLike '*forced*'
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 6
         }
         finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
+    It 'says a forced <Forced> framing was lost on a <Framing> master and suggests Auto' -ForEach @(
+        @{ Framing = 'prefixed'; Forced = 'Bare'; Variable = $false; ForcedBy = '-Framing Bare' }
+        @{ Framing = 'bare'; Forced = 'Prefixed'; Variable = $true; ForcedBy = "`$env:SALTBATCH_EVENT_FRAMING = 'Prefixed'" }
+    ) {
+        $master = New-StopScenario -Framing $Framing
+        $saved = $env:SALTBATCH_EVENT_FRAMING
+        try {
+            if ($Variable) {
+                $env:SALTBATCH_EVENT_FRAMING = $Forced
+                Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -TimeoutSec 2 -ErrorVariable failures -ErrorAction SilentlyContinue
+            }
+            else {
+                Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Framing $Forced -TimeoutSec 2 -ErrorVariable failures -ErrorAction SilentlyContinue
+            }
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchStopNotConfirmed,*'
+            $message = $failures[0].Exception.Message
+            $message | Should -BeLike "*($Forced framing)*"
+            $message | Should -BeLike "*The $Forced framing was forced by $ForcedBy, not probed*"
+            $message | Should -BeLike '*recent 3006 and 3007 builds read the 4-byte length prefix too*'
+            $message | Should -BeLike '*-Framing Auto*salt/transport/frame.py*'
+            # The master really never saw the stop: the batch is still running.
+            (Get-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid).State | Should -Be 'Running'
+        }
+        finally {
+            $env:SALTBATCH_EVENT_FRAMING = $saved
             Stop-SimulatedMaster $master
         }
     }

@@ -37,19 +37,18 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 10;
 
-    /// <summary>Event-bus pull framing: Auto (probe once per master), Prefixed (newest Salt) or Bare (3006/3007).</summary>
+    /// <summary>Event-bus pull framing: Auto (probe once per master), or force what the master's pull side reads: Prefixed or Bare.</summary>
     [Parameter]
     public PullFraming Framing { get; set; } = PullFraming.Auto;
 
     protected override void ProcessRecord()
     {
-        var options = new StopOptions
+        var options = ResolveFraming(new StopOptions
         {
             Kill = Kill,
             Confirm = !NoWait,
             ConfirmTimeout = TimeSpan.FromSeconds(TimeoutSec),
-            Framing = ResolveFraming(),
-        };
+        });
         var bus = new MasterEventBus(MasterConnections.EventBus(Config));
         foreach (var jid in Jid)
         {
@@ -93,23 +92,23 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
 
     protected override void StopProcessing() => _stopping.Cancel();
 
-    private PullFraming ResolveFraming()
+    private StopOptions ResolveFraming(StopOptions options)
     {
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Framing)))
         {
-            return Framing;
+            return options with { Framing = Framing, FramingForcedBy = Framing == PullFraming.Auto ? null : $"-Framing {Framing}" };
         }
 
         var setting = Environment.GetEnvironmentVariable(FramingVariable);
         if (string.IsNullOrEmpty(setting))
         {
-            return PullFraming.Auto;
+            return options;
         }
 
         if (Enum.TryParse<PullFraming>(setting, ignoreCase: true, out var framing))
         {
             WriteVerbose($"Event framing {framing} from ${FramingVariable}.");
-            return framing;
+            return options with { Framing = framing, FramingForcedBy = framing == PullFraming.Auto ? null : $"$env:{FramingVariable} = '{setting}'" };
         }
 
         ThrowTerminatingError(new ErrorRecord(
@@ -117,6 +116,6 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
             "SaltBatchInvalidFramingSetting",
             ErrorCategory.InvalidArgument,
             setting));
-        return PullFraming.Auto;
+        return options;
     }
 }

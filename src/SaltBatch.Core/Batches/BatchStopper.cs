@@ -65,12 +65,17 @@ public sealed class BatchStopper
                 : $".batch.p still says halted=false ({lastSeen.Completed}/{lastSeen.Total} done, {lastSeen.Active} active, {lastSeen.Pending} pending)";
             throw new SaltBatchException(
                 SaltFailureKind.StopNotConfirmed,
-                $"Sent {sent} on {_bus.Endpoints.Pull} ({framing} framing), but the master did not halt batch {jid} within {options.ConfirmTimeout.TotalSeconds:0.#}s: no salt/batch/{jid}/halted event{(watcher!.IsListening ? " arrived" : " could be watched")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.",
+                $"Sent {sent} on {_bus.Endpoints.Pull} ({framing} framing), but the master did not halt batch {jid} within {options.ConfirmTimeout.TotalSeconds:0.#}s: no salt/batch/{jid}/halted event{(watcher!.IsListening ? " arrived" : " could be watched")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.{ForcedFramingHint(framing, options)}",
                 jid);
         }
 
         return new StopOutcome(jid, framing, kill, killFailure, halted);
     }
+
+    private static string ForcedFramingHint(PullFraming framing, StopOptions options) =>
+        options.FramingForcedBy is null
+            ? string.Empty
+            : $" The {framing} framing was forced by {options.FramingForcedBy}, not probed: a master whose pull side reads the other framing never sees the stop (recent 3006 and 3007 builds read the 4-byte length prefix too, so the Salt version does not tell). Run it again with -Framing Auto (and $env:SALTBATCH_EVENT_FRAMING unset or Auto), which probes the master; or look for the length prefix in frame_msg_ipc of the master's installed salt/transport/frame.py.";
 
     private async Task<(PublishResult?, SaltBatchException?)> KillActiveMinionsAsync(string jid, IReadOnlyList<string> activeMinions, CancellationToken cancellationToken)
     {

@@ -15,6 +15,12 @@ public sealed record StopOptions
 
     public PullFraming Framing { get; init; } = PullFraming.Auto;
 
+    /// <summary>
+    /// Where a framing other than Auto came from (for example <c>-Framing Bare</c>), or null when it was probed. A forced
+    /// framing is the likeliest reason a stop goes unconfirmed: the master's release does not tell its framing.
+    /// </summary>
+    public string? FramingForcedBy { get; init; }
+
     /// <summary>How often <c>.batch.p</c> is re-read while waiting, in case the halted event is missed.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -6,9 +6,9 @@ public enum PullFraming
     /// <summary>Detect by firing and watching the pub stream; remember what worked per master.</summary>
     Auto,
 
-    /// <summary>Newest line: a 4-byte big-endian length, then the frame.</summary>
+    /// <summary>A 4-byte big-endian length, then the frame: the newest line, and 3006/3007 builds since mid-2026.</summary>
     Prefixed,
 
-    /// <summary>3006/3007: the msgpack frame alone.</summary>
+    /// <summary>The msgpack frame alone: 3006/3007 builds before their pull side moved to the prefix.</summary>
     Bare,
 }
