@@ -38,8 +38,13 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     public int TimeoutSec { get; set; } = 10;
 
     /// <summary>Event-bus pull framing: Auto (probe once per master), Prefixed (newest Salt) or Bare (3006/3007).</summary>
+    /// <remarks>
+    /// Text, not the engine's <see cref="PullFraming"/>: PowerShell loads every cmdlet type before the module's
+    /// import hook runs, and an enum-typed property's field would pull the engine into the default load context.
+    /// </remarks>
     [Parameter]
-    public PullFraming Framing { get; set; } = PullFraming.Auto;
+    [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
+    public string Framing { get; set; } = nameof(PullFraming.Auto);
 
     protected override void ProcessRecord()
     {
@@ -97,7 +102,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     {
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Framing)))
         {
-            return Framing;
+            return Enum.Parse<PullFraming>(Framing, ignoreCase: true);
         }
 
         var setting = Environment.GetEnvironmentVariable(FramingVariable);
