@@ -18,7 +18,7 @@ BeforeAll {
 Describe 'SaltBatch with other versions of <Group> in the session, <Order>' -ForEach $Sessions {
     BeforeAll {
         $script:Other = $OtherVersions | Where-Object Group -EQ $Group
-        $script:Report = Invoke-IsolationSession -Order $Order -OtherVersion $Other -Root (Join-Path $TestDrive "$Group-$Order")
+        $script:Report = Invoke-IsolationSession -Order $Order -OtherVersion $Other -Root (Join-Path $TestDrive "$Group-$($Order -creplace '[a-z]')")
         $script:Expected = @{
             YamlDotNet  = "minion: web1`nok: true"
             MessagePack = 'A473616C74'   # 'salt' as a msgpack fixstr

@@ -103,9 +103,10 @@ function Get-LoadedCopy {
         Where-Object { $_.GetName().Name -in $names } |
         ForEach-Object {
             [ordered]@{
-                Name    = $_.GetName().Name
-                Version = $_.GetName().Version.ToString()
-                Context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name
+                Name     = $_.GetName().Name
+                Version  = $_.GetName().Version.ToString()
+                Context  = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name
+                Location = $_.Location
             }
         } |
         Sort-Object { $_.Name }, { $_.Context }

@@ -324,6 +324,7 @@ function Invoke-IsolationSession {
     param(
         [Parameter(Mandatory)][ValidateSet('OthersFirst', 'SaltBatchFirst')][string] $Order,
         [Parameter(Mandatory)] $OtherVersion,   # one group from Get-OtherVersionAssembly
+        # Short: the master's Unix sockets live under it, and a socket path has at most 108 bytes.
         [Parameter(Mandatory)][string] $Root,
         [string] $Module = (Get-SaltBatchModulePath)
     )
