@@ -27,7 +27,8 @@ Describe 'SaltBatch with other versions of <Group> in the session, <Order>' -For
     }
 
     It 'runs to the end without a single error' {
-        $Report.PSObject.Properties.Name | Should -Not -Contain 'Failure' -Because ($Report.PSObject.Properties['Failure'].Value)
+        # A session that stopped reports why in Failure.
+        $Report.PSObject.Properties['Failure'] | Should -BeNullOrEmpty
         $Report.Errors | Should -BeNullOrEmpty
     }
 

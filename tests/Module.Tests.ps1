@@ -52,6 +52,21 @@ Describe 'SaltBatch module' {
         $engine[0].Location | Should -Be (Join-Path (Split-Path -Parent $script:ManifestPath) 'dependencies/SaltBatch.Core.dll')
     }
 
+    It 'resolves third-party names from dependencies/ in its own context, and shares the runtime''s System.* libraries' {
+        $null = Get-SaltMasterConfig -CacheDir $TestDrive
+        $engineContext = @([System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'SaltBatch')
+        $engineContext.Count | Should -Be 1
+        $dependencies = Join-Path (Split-Path -Parent $script:ManifestPath) 'dependencies'
+        $yaml = $engineContext[0].LoadFromAssemblyName([System.Reflection.AssemblyName]::new('YamlDotNet'))
+        $yaml.Location | Should -Be (Join-Path $dependencies 'YamlDotNet.dll')
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($yaml).Name | Should -Be 'SaltBatch'
+        # NuGet brought System.Collections.Immutable along; the runtime's copy is as new, so the engine gets that one.
+        Join-Path $dependencies 'System.Collections.Immutable.dll' | Should -Exist
+        $immutable = $engineContext[0].LoadFromAssemblyName([System.Reflection.AssemblyName]::new('System.Collections.Immutable'))
+        $immutable | Should -Be ([System.Collections.Immutable.ImmutableArray].Assembly)
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($immutable).Name | Should -Be 'Default'
+    }
+
     It 'does not ship PowerShell''s own assemblies' {
         $moduleDir = Split-Path -Parent $script:ManifestPath
         Get-ChildItem -Path $moduleDir -Recurse -Include 'System.Management.Automation.dll', 'PowerShellStandard*' |
