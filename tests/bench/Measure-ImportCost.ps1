@@ -76,6 +76,8 @@ function Get-ImportCommand([string] $manifest) {
     "'{0} {1} {2}' -f `$found, `$watch.Elapsed.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture), (`$self.TotalProcessorTime - `$cpu).TotalMilliseconds.ToString([cultureinfo]::InvariantCulture)"
 }
 
+function Get-LoadAverage { if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0] } else { 'n/a' } }
+$loadAtStart = Get-LoadAverage
 $cases = [ordered]@{ bare = 'exit'; $BeforeLabel = (Get-ImportCommand $Before); $AfterLabel = (Get-ImportCommand $After) }
 $samples = @{}
 foreach ($name in $cases.Keys) { $samples[$name] = [System.Collections.Generic.List[object]]::new() }
@@ -119,11 +121,14 @@ $rows
 if ($UpdateDocument) {
     $beforeRow = $rows | Where-Object Case -EQ $BeforeLabel
     $afterRow = $rows | Where-Object Case -EQ $AfterLabel
-    $change = [math]::Round($afterRow.ImportAndFirstCallMs - $beforeRow.ImportAndFirstCallMs, 1)
+    function Format-Change([double] $from, [double] $to) {
+        $delta = [math]::Round($to - $from, 1)
+        "$(if ($delta -ge 0) { '+' })$delta ms ($(if ($from) { "$(if ($delta -ge 0) { '+' })$([math]::Round(100 * $delta / $from, 1))" } else { 0 })%)"
+    }
     $section = @(
         '## Import cost'
         ''
-        "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC by ``tests/bench/Measure-ImportCost.ps1`` ($Iterations interleaved rounds of fresh ``pwsh -NoProfile`` processes, $([Environment]::ProcessorCount) cores shared with other work; PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version)): ``Import-Module`` + the first ``Get-SaltActiveBatch -ConfigPath <master config>`` ($Batches active batches), cold, for $BeforeLabel and $AfterLabel in the same run."
+        "Measured $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC by ``tests/bench/Measure-ImportCost.ps1`` ($Iterations interleaved rounds of fresh ``pwsh -NoProfile`` processes, $([Environment]::ProcessorCount) cores shared with other work, load average $loadAtStart at the start and $(Get-LoadAverage) at the end; PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version)): ``Import-Module`` + the first ``Get-SaltActiveBatch -ConfigPath <master config>`` ($Batches active batches), cold, for $BeforeLabel and $AfterLabel in the same run."
         ''
         '| Case | Process wall time, median ms | Over a bare pwsh start, ms | Import + first call inside the process, median ms (min-max) | Its CPU time (all threads), median ms |'
         '|---|---:|---:|---:|---:|'
@@ -132,7 +137,9 @@ if ($UpdateDocument) {
         else { "| $($_.Case) | $($_.WallMedianMs) | $($_.OverBareMs) | $($_.ImportAndFirstCallMs) ($($_.InsideMinMs)-$($_.InsideMaxMs)) | $($_.CpuMedianMs) |" }
     }) + @(
         ''
-        "Import + first call, $AfterLabel against ${BeforeLabel}: $(if ($change -ge 0) { '+' })$change ms ($(if ($beforeRow.ImportAndFirstCallMs) { [math]::Round(100 * $change / $beforeRow.ImportAndFirstCallMs, 1) } else { 0 })%)."
+        "$AfterLabel against ${BeforeLabel}: over a bare start $(Format-Change $beforeRow.OverBareMs $afterRow.OverBareMs); import + first call $(Format-Change $beforeRow.ImportAndFirstCallMs $afterRow.ImportAndFirstCallMs) wall, $(Format-Change $beforeRow.CpuMedianMs $afterRow.CpuMedianMs) CPU."
+        ''
+        'Wall times on a shared machine move by tens of milliseconds from run to run (see min-max); the CPU time of the import and the first call is the steadier figure. Reproduce: build the commit to compare with in a separate worktree, then `dotnet pwsh ./tests/bench/Measure-ImportCost.ps1 -Before <that worktree>/module/SaltBatch.psd1 -UpdateDocument`.'
     )
     $text = if (Test-Path -LiteralPath $Document) { Get-Content -Raw -LiteralPath $Document } else { "# Benchmarks`n" }
     $block = ($section -join "`n") + "`n`n"
