@@ -33,7 +33,7 @@ function Get-OtherVersionAssembly {
     param()
     $packages = Join-Path $script:Root 'packages'
     $standIns = Join-Path $script:Root 'stand-ins'
-    if (-not (Test-Path -LiteralPath (Join-Path $packages 'MessagePack.dll')) -or -not (Test-Path -LiteralPath (Join-Path $packages 'YamlDotNet.dll'))) {
+    if (@('YamlDotNet.dll', 'MessagePack.dll', 'MessagePack.Annotations.dll' | Where-Object { -not (Test-Path -LiteralPath (Join-Path $packages $_)) })) {
         Restore-OtherVersionPackage -Destination $packages
     }
     foreach ($name in $script:StandIns.Keys) {
