@@ -67,6 +67,20 @@ Describe 'SaltBatch module' {
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($immutable).Name | Should -Be 'Default'
     }
 
+    It 'fails with an error naming SaltBatch.Core, not a crash, when dependencies/ is missing from the module folder' {
+        $incomplete = Join-Path $TestDrive 'incomplete/SaltBatch'
+        $null = New-Item -ItemType Directory -Force -Path $incomplete
+        Get-ChildItem -LiteralPath (Split-Path -Parent $script:ManifestPath) | Where-Object Name -NE 'dependencies' |
+            Copy-Item -Destination $incomplete -Recurse
+        $output = Invoke-ChildPwsh -Script @"
+Import-Module '$incomplete/SaltBatch.psd1'
+try { Get-SaltMasterConfig -CacheDir '$TestDrive' -ErrorAction Stop } catch { 'error=' + `$_.Exception.Message }
+'still running'
+"@
+        $output | Should -Contain 'still running'
+        ($output | Where-Object { $_ -like 'error=*' }) | Should -BeLike "error=*'SaltBatch.Core, *"
+    }
+
     It 'does not ship PowerShell''s own assemblies' {
         $moduleDir = Split-Path -Parent $script:ManifestPath
         Get-ChildItem -Path $moduleDir -Recurse -Include 'System.Management.Automation.dll', 'PowerShellStandard*' |

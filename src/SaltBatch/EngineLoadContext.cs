@@ -28,6 +28,16 @@ internal sealed class EngineLoadContext : AssemblyLoadContext
     public static EngineLoadContext Instance { get; } =
         new(Path.Combine(Path.GetDirectoryName(typeof(EngineLoadContext).Assembly.Location)!, DependenciesFolder));
 
+    /// <summary>
+    /// SaltBatch.Core from dependencies/, or null when it is not there. Never by name: a name this context does not
+    /// find is asked of the default context, whose failure would ask us again, without end.
+    /// </summary>
+    public Assembly? LoadEngine()
+    {
+        var path = Path.Combine(_dependencies, EngineAssemblyName + ".dll");
+        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+    }
+
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         var path = Path.Combine(_dependencies, assemblyName.Name + ".dll");

@@ -38,5 +38,5 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer
     }
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
-        name.Name == EngineLoadContext.EngineAssemblyName ? EngineLoadContext.Instance.LoadFromAssemblyName(name) : null;
+        name.Name == EngineLoadContext.EngineAssemblyName ? EngineLoadContext.Instance.LoadEngine() : null;
 }
