@@ -4,7 +4,8 @@
 
 .DESCRIPTION
     Build  dotnet build of SaltBatch.sln, then assembles the importable module in module/
-           (module/ is the module folder: manifest + DLLs + the checked-in format/lifecycle files)
+           (module/ is the module folder: manifest + SaltBatch.dll + the checked-in format/lifecycle files;
+           SaltBatch.Core and its third-party assemblies in module/dependencies/, for the private load context)
            and builds its help (module/en-US) from the markdown in module/help (tools/Build-Help.ps1).
     Package
            Build, then packs module/ into artifacts/SaltBatch.<version>.nupkg, installable with
@@ -41,6 +42,8 @@ Set-StrictMode -Version Latest
 $RepoRoot = $PSScriptRoot
 $ModuleDir = Join-Path $RepoRoot 'module'
 $ModuleManifest = Join-Path $ModuleDir 'SaltBatch.psd1'
+$ModuleAssembly = 'SaltBatch.dll'
+$DependenciesDir = Join-Path $ModuleDir 'dependencies'
 $ResultsDir = Join-Path $RepoRoot 'artifacts/test-results'
 $PackageDir = Join-Path $RepoRoot 'artifacts'
 $PesterVersion = '5.7.1'
@@ -125,14 +128,21 @@ function Invoke-Build {
     Get-ChildItem -Path $ModuleDir -Force |
         Where-Object Name -NotIn $ModuleSources |
         Remove-Item -Recurse -Force
-    # Everything the cmdlet project put in its output (its DLLs, SaltBatch.Core and their
-    # runtime dependencies), whatever they are today.
-    Copy-Item -Path (Join-Path $output '*') -Destination $ModuleDir -Recurse -Force -Exclude $NotShipped
+    # SaltBatch.dll (cmdlets, completers, output types) is what PowerShell loads. Everything else the cmdlet
+    # project put in its output (SaltBatch.Core and its third-party assemblies, whatever they are today) goes
+    # to dependencies/, which only the module's private load context reads (src/SaltBatch/EngineLoadContext.cs):
+    # a copy next to SaltBatch.dll would be found by PowerShell's probing and land in the shared default context.
+    Copy-Item -LiteralPath (Join-Path $output $ModuleAssembly) -Destination $ModuleDir -Force
+    $null = New-Item -ItemType Directory -Force -Path $DependenciesDir
+    Get-ChildItem -Path (Join-Path $output '*') -Exclude (@($ModuleAssembly) + $NotShipped) |
+        Copy-Item -Destination $DependenciesDir -Recurse -Force
     Copy-Item -Path (Join-Path $RepoRoot 'SaltBatch.psd1') -Destination $ModuleManifest -Force
 
     # Belt and braces: the module folder itself must be clean and its manifest valid.
     $bad = @(Get-ChildItem -Path $ModuleDir -Recurse -Include $ForbiddenInModule)
     if ($bad) { throw "Forbidden files in module/: $($bad.FullName -join ', ')" }
+    $besideModule = @(Get-ChildItem -Path $ModuleDir -File -Filter '*.dll' | Where-Object Name -NE $ModuleAssembly)
+    if ($besideModule) { throw "Only $ModuleAssembly may sit in module/; the rest belongs in dependencies/: $($besideModule.Name -join ', ')" }
     if (-not (Test-Path (Join-Path $ModuleDir 'SaltBatch.format.ps1xml'))) {
         throw 'module/SaltBatch.format.ps1xml (checked-in source) is missing.'
     }

@@ -312,4 +312,52 @@ function Stop-TestSandbox {
     $Sandbox.Process.Dispose()
 }
 
-Export-ModuleMember -Function Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath, Start-TestKitProcess
+function Invoke-IsolationSession {
+    <#
+    .SYNOPSIS
+        Runs tests/IsolationSession.ps1 in a fresh pwsh against a fresh simulated master and returns what it reported
+        (one object, see that script) plus Kills: the saltutil.kill_job publishes the master received.
+    .DESCRIPTION
+        The master's cache: ReadJid (state.apply, web1..web5, 1 done, web2 and web3 active), StopJid (test.ping,
+        db1..db3, db1 and db2 active), both in the active index, and FinishedJid (cmd.run, complete, history only).
+    #>
+    param(
+        [Parameter(Mandatory)][ValidateSet('OthersFirst', 'SaltBatchFirst')][string] $Order,
+        [Parameter(Mandatory)] $OtherVersion,   # one group from Get-OtherVersionAssembly
+        # Short: the master's Unix sockets live under it, and a socket path has at most 108 bytes.
+        [Parameter(Mandatory)][string] $Root,
+        [string] $Module = (Get-SaltBatchModulePath)
+    )
+    $jids = [ordered]@{ ReadJid = '20240610120000000000'; StopJid = '20240610120500000000'; FinishedJid = '20240609080000000000' }
+    $master = Start-SimulatedMaster -Root $Root
+    try {
+        $null = New-SaltTestCache -Path $master.CacheDir -Spec @{
+            batches     = @(
+                @{ jid = $jids.ReadJid; fun = 'state.apply'; tgt = 'web*'; minions = @('web1', 'web2', 'web3', 'web4', 'web5'); done = 1; active = 2; batchSize = 2 }
+                @{ jid = $jids.StopJid; fun = 'test.ping'; tgt = 'db*'; minions = @('db1', 'db2', 'db3'); done = 0; active = 2; batchSize = 2 }
+                @{ jid = $jids.FinishedJid; fun = 'cmd.run'; tgt = 'app*'; total = 2; done = 2; batchSize = 2 }
+            )
+            activeIndex = @($jids.ReadJid, $jids.StopJid)
+        }
+        $quote = { param($text) "'" + ($text -replace "'", "''") + "'" }
+        $arguments = @(
+            '-Order', $Order, '-Group', $OtherVersion.Group
+            '-OtherAssemblies', (($OtherVersion.Paths | ForEach-Object { & $quote $_ }) -join ',')
+            '-Module', (& $quote $Module), '-ConfigPath', (& $quote $master.ConfigPath), '-Journal', (& $quote $master.Journal)
+            '-ReadJid', $jids.ReadJid, '-StopJid', $jids.StopJid
+        )
+        $output = Invoke-ChildPwsh -Script "& $(& $quote (Join-Path $PSScriptRoot 'IsolationSession.ps1')) $($arguments -join ' ')"
+        $report = $output | Select-Object -Last 1 | ConvertFrom-Json -Depth 10
+        if (-not $report -or -not ($report.PSObject.Properties.Name -contains 'Loaded')) {
+            throw "The isolation session reported nothing usable:`n$($output -join "`n")"
+        }
+        $kills = @(Get-MasterJournal -Master $master -Kind 'publish-received' | Where-Object fun -EQ 'saltutil.kill_job')
+        $report | Add-Member -NotePropertyName Kills -NotePropertyValue $kills -PassThru |
+            Add-Member -NotePropertyName Jids -NotePropertyValue ([pscustomobject]$jids) -PassThru
+    }
+    finally {
+        Stop-SimulatedMaster $master
+    }
+}
+
+Export-ModuleMember -Function Invoke-IsolationSession, Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath, Start-TestKitProcess

@@ -6,8 +6,9 @@
     Run by build.ps1 -Task Package in a child pwsh after a build, and by tests/Package.Tests.ps1. It never
     builds: it packs what module/ holds, so a test can pack the module the test run already loaded.
 
-    Only what a user needs ships: the manifest, the DLLs, the format and lifecycle files and the built help
-    in en-US/. The markdown help sources (module/help/) are build input and stay out.
+    Only what a user needs ships, in module/'s layout: the manifest, SaltBatch.dll, dependencies/ (the engine and
+    its third-party DLLs, which the module's private load context reads from there), the format and lifecycle
+    files and the built help in en-US/. The markdown help sources (module/help/) are build input and stay out.
 
     Compress-PSResource (PSResourceGet 1.1+, bundled with PowerShell 7.6) writes the same nupkg that
     Publish-PSResource would, without registering a repository. PSResourceGet still creates its default

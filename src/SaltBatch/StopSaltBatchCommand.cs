@@ -38,8 +38,13 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     public int TimeoutSec { get; set; } = 10;
 
     /// <summary>Event-bus pull framing: Auto (probe once per master), or force what the master's pull side reads: Prefixed or Bare.</summary>
+    /// <remarks>
+    /// Text, not the engine's <see cref="PullFraming"/>: PowerShell loads every cmdlet type before the module's
+    /// import hook runs, and an enum-typed property's field would pull the engine into the default load context.
+    /// </remarks>
     [Parameter]
-    public PullFraming Framing { get; set; } = PullFraming.Auto;
+    [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
+    public string Framing { get; set; } = nameof(PullFraming.Auto);
 
     protected override void ProcessRecord()
     {
@@ -96,7 +101,8 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     {
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Framing)))
         {
-            return options with { Framing = Framing, FramingForcedBy = Framing == PullFraming.Auto ? null : $"-Framing {Framing}" };
+            var forced = Enum.Parse<PullFraming>(Framing, ignoreCase: true);
+            return options with { Framing = forced, FramingForcedBy = forced == PullFraming.Auto ? null : $"-Framing {forced}" };
         }
 
         var setting = Environment.GetEnvironmentVariable(FramingVariable);

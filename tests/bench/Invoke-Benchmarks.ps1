@@ -164,6 +164,13 @@ $lines = @(
     ''
     "Generated files are cached in ``$([System.IO.Path]::GetTempPath())saltbatch-bench`` (several GB; delete it afterwards)."
 )
+# The import cost is measured by tests/bench/Measure-ImportCost.ps1 against a build of another commit, which this
+# run does not have: its section is kept as it is, before "## Reproduce".
+$importCost = if (Test-Path -LiteralPath $Output) { [regex]::Match((Get-Content -Raw -LiteralPath $Output), '(?ms)^## Import cost\r?\n.*?(?=^## |\z)') }
+if ($importCost -and $importCost.Success) {
+    $at = [array]::IndexOf($lines, '## Reproduce')
+    $lines = @($lines[0..($at - 1)]) + @($importCost.Value.TrimEnd() -split '\r?\n') + @('') + @($lines[$at..($lines.Count - 1)])
+}
 $lines | Set-Content -LiteralPath $Output -Encoding utf8NoBOM
 Write-Step "wrote $Output"
 $cells | Format-Table Minions, ReturnBytes, SizeMB, ReferenceSeconds, CoreSeconds, Speedup, ReferenceExtraPeakMB, CoreExtraPeakMB -AutoSize | Out-Host
