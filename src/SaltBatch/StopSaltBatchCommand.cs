@@ -12,9 +12,6 @@ namespace SaltBatch;
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class StopSaltBatchCommand : SaltCmdletBase
 {
-    /// <summary>The module-wide default for -Framing, for masters whose framing should never be probed.</summary>
-    public const string FramingVariable = "SALTBATCH_EVENT_FRAMING";
-
     private readonly CancellationTokenSource _stopping = new();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -48,7 +45,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
             Kill = Kill,
             Confirm = !NoWait,
             ConfirmTimeout = TimeSpan.FromSeconds(TimeoutSec),
-            Framing = ResolveFraming(),
+            Framing = ResolveFraming(Framing),
         };
         var bus = new MasterEventBus(MasterConnections.EventBus(Config));
         foreach (var jid in Jid)
@@ -92,31 +89,4 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
-
-    private PullFraming ResolveFraming()
-    {
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(Framing)))
-        {
-            return Framing;
-        }
-
-        var setting = Environment.GetEnvironmentVariable(FramingVariable);
-        if (string.IsNullOrEmpty(setting))
-        {
-            return PullFraming.Auto;
-        }
-
-        if (Enum.TryParse<PullFraming>(setting, ignoreCase: true, out var framing))
-        {
-            WriteVerbose($"Event framing {framing} from ${FramingVariable}.");
-            return framing;
-        }
-
-        ThrowTerminatingError(new ErrorRecord(
-            new ArgumentException($"${FramingVariable} is '{setting}'; use Auto, Prefixed or Bare."),
-            "SaltBatchInvalidFramingSetting",
-            ErrorCategory.InvalidArgument,
-            setting));
-        return PullFraming.Auto;
-    }
 }
