@@ -59,7 +59,7 @@ public sealed record InitialBatchState
         { "tgt", Target },
         { "tgt_type", TargetType },
         { "failhard", FailHard },
-        { "batch_wait", BatchWait == 0 ? 0L : BatchWait },
+        { "batch_wait", BatchWait == 0 ? 0L : (object)BatchWait },
         { "timeout", Timeout },
         { "gather_job_timeout", GatherJobTimeout },
         { "last_progress", Created },
