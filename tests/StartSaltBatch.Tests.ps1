@@ -337,6 +337,13 @@ Describe 'Start-SaltBatch as root for a master that runs as another user' {
             Get-ChildItem -Force -LiteralPath $jobDir -Filter '.___atomic_write*' | Should -BeNullOrEmpty
             # The simulated manager reads .batch.p as the master's user would, and adopts it.
             (Wait-MasterJournal $master -Kind 'batch-new-handled').action | Should -Be 'adopted'
+
+            # An index the master already has keeps its owner and mode (here a group-readable one) when rewritten.
+            $index = Join-Path $master.CacheDir 'batch_active.p'
+            & chmod 640 $index
+            $second = Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'db*' -Function test.ping -BatchSize 1
+            & stat -c '%U %G %a' $index | Should -Be "$owned 640"
+            Get-ActiveIndex $master | Should -Be (@($batch.Jid, $second.Jid) | Sort-Object)
         }
         finally {
             Stop-SimulatedMaster $master
