@@ -98,12 +98,12 @@ public sealed class BatchStarter
         {
             var framing = await _bus.FireAsync(tag, BatchEvents.NewPayload(state), options.Framing, cancellationToken).ConfigureAwait(false);
             _log($"Fired {tag} on {_bus.Endpoints.Pull} ({framing} framing).");
-            return new StartOutcome(state, ping, statePath, framing, null);
+            return new StartOutcome(state, ping, statePath, null);
         }
         catch (SaltBatchException failure)
         {
             _log($"{tag} was not fired: {failure.Message} The BatchManager adopts the batch from the active index on its next tick.");
-            return new StartOutcome(state, ping, statePath, null, failure);
+            return new StartOutcome(state, ping, statePath, failure);
         }
     }
 
