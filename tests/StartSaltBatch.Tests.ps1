@@ -84,19 +84,22 @@ Describe 'Start-SaltBatch against a simulated master' {
         Get-MasterJournal $Master -Kind 'protocol-error' | Should -BeNullOrEmpty
     }
 
-    It 'makes several -Target values one list target, and stops pinging once every announced minion answered' {
+    It 'makes several -Target values one list target, warns about ids the master does not know, and stops pinging once every announced minion answered' {
         # Were the ping to wait out its timeout, this test would take five minutes instead of a second.
         $started = [datetime]::UtcNow
-        $batch = Start-SaltBatch -ConfigPath $Master.ConfigPath -Target web2, db1, web2 -Function test.ping -BatchSize 1 -PingTimeoutSec 300
+        $output = Start-SaltBatch -ConfigPath $Master.ConfigPath -Target web2, db1, ghost1, web2 -Function test.ping -BatchSize 1 -PingTimeoutSec 300 3>&1
+        $batch = $output | Where-Object { $_ -is [SaltBatch.SaltBatchInfo] }
 
         ([datetime]::UtcNow - $started).TotalSeconds | Should -BeLessThan 300
+        ($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Message | Should -Be 'Minion ghost1 has no accepted key on the master. No job will be sent.'
         $batch.TargetType | Should -Be 'list'
-        $batch.Target | Should -Be 'web2,db1'
+        $batch.Target | Should -Be 'web2,db1,ghost1'
+        $batch.Total | Should -Be 2
         $ping = Get-MasterJournal $Master -Kind 'publish-received'
-        $ping.tgt | Should -Be @('web2', 'db1')
+        $ping.tgt | Should -Be @('web2', 'db1', 'ghost1')
         $ping.tgt_type | Should -Be 'list'
         $state = Read-SaltFile (Get-BatchStatePath -CacheDir $Master.CacheDir -Jid $batch.Jid)
-        $state.tgt | Should -Be @('web2', 'db1')
+        $state.tgt | Should -Be @('web2', 'db1', 'ghost1')
         $state.all_minions | Should -Be @('web2', 'db1')
     }
 
