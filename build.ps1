@@ -331,7 +331,8 @@ function Invoke-Sandbox {
     try {
         $env:SALT_MASTER_CONFIG = $sandbox.config
         $hint = "SIMULATED Salt master (not a real one): `$env:SALT_MASTER_CONFIG = '$($sandbox.config)'. Batches: $jids. " +
-            "Try: Get-SaltActiveBatch; Get-SaltActiveBatch | Wait-SaltBatch; Stop-SaltBatch <jid> -Kill. 'exit' leaves and stops the master."
+            "Try: Get-SaltActiveBatch; Get-SaltActiveBatch | Wait-SaltBatch; Stop-SaltBatch <jid> -Kill; " +
+            "Start-SaltBatch 'app*' -Function state.apply -BatchSize 50% | Wait-SaltBatch (app04 is down: a warning). 'exit' leaves and stops the master."
         Enter-ModuleShell -Hint $hint
         $exitCode = $LASTEXITCODE
     }

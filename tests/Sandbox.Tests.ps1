@@ -38,6 +38,16 @@ Describe 'The sandbox master' {
         (Get-SaltActiveBatch).Function | Should -Be @('pkg.upgrade')
     }
 
+    It 'answers the ping of Start-SaltBatch (app04 down) and drives the new batch to completion' {
+        $output = Start-SaltBatch -Target 'app*' -Function state.apply -BatchSize 50% -PingTimeoutSec 2 3>&1
+        $batch = $output | Where-Object { $_ -is [SaltBatch.SaltBatchInfo] }
+
+        ($output | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Message | Should -Be 'Minion app04.dc1.example.com did not respond. No job will be sent.'
+        $batch.Total | Should -Be 5
+        $batch.BatchSize | Should -Be 2
+        ($batch | Wait-SaltBatch -TimeoutSec 120).State | Should -Be 'Complete'
+    }
+
     It 'stops when <root>/stop appears' {
         $null = New-Item -ItemType File -Path (Join-Path $Root 'stop')
 

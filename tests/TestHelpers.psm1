@@ -215,11 +215,13 @@ function Start-SimulatedMaster {
         [ValidateSet('prefixed', 'bare')][string] $Framing = 'prefixed',
         [string] $KeyText = 'sim-master-key-5f0c2d8a7e1b4c3f9a6d0e2b7c4a1f8d',
         [string[]] $ExtraArgs = @(),
-        [int] $TimeoutSeconds = 2
+        [int] $TimeoutSeconds = 2,
+        # The master config's user: whose key authorises publishes and who must own what is written for it.
+        [string] $User = 'salt'
     )
     $null = New-Item -ItemType Directory -Force -Path $Root
     $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in @((Get-TestKitPath), 'simulate-master', '--root', $Root, '--framing', $Framing, '--user', 'salt', '--key-text', $KeyText) + $ExtraArgs) {
+    foreach ($argument in @((Get-TestKitPath), 'simulate-master', '--root', $Root, '--framing', $Framing, '--user', $User, '--key-text', $KeyText) + $ExtraArgs) {
         $start.ArgumentList.Add($argument)
     }
     $start.RedirectStandardInput = $true
@@ -284,6 +286,17 @@ function Wait-MasterJournal {
         Start-Sleep -Milliseconds 50
     } while ([datetime]::UtcNow -lt $deadline)
     throw "The simulated master journalled no '$Kind' record matching { $Where } within $TimeoutSeconds s."
+}
+
+function Read-SaltFile {
+    <# A .p file as salt.payload.loads reads it (the Python peer), as JSON objects; for files without bytes or ext values. #>
+    param([Parameter(Mandatory)][string] $Path)
+    $python = Get-PeerPython
+    $script = 'import json, sys; sys.path.insert(0, sys.argv[1]); import salt_payload; print(json.dumps(salt_payload.salt_loads(open(sys.argv[2], "rb").read())))'
+    $peers = if ($env:SALTBATCH_PEERS) { $env:SALTBATCH_PEERS } else { Join-Path $script:RepoRoot 'tests/peers' }
+    $json = & $python -c $script $peers $Path
+    if ($LASTEXITCODE -ne 0) { throw "The Python peer could not read '$Path'." }
+    $json | ConvertFrom-Json -NoEnumerate
 }
 
 function Start-TestSandbox {
@@ -360,4 +373,4 @@ function Invoke-IsolationSession {
     }
 }
 
-Export-ModuleMember -Function Invoke-IsolationSession, Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath, Start-TestKitProcess
+Export-ModuleMember -Function Invoke-IsolationSession, Read-SaltFile, Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath, Start-TestKitProcess

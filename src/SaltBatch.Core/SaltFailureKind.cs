@@ -19,4 +19,7 @@ public enum SaltFailureKind
     NoMinionsMatched,
     Timeout,
     WaitTimeout,
+    AlreadyComplete,
+    InvalidArgument,
+    NoMinions,
 }

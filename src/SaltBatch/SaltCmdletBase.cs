@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SaltBatch.Core;
 using SaltBatch.Core.Batches;
+using SaltBatch.Core.Bus;
 using SaltBatch.Core.Cache;
 using SaltBatch.Core.Config;
 
@@ -24,6 +25,9 @@ public abstract class SaltCmdletBase : PSCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? CacheDir { get; set; }
+
+    /// <summary>The module-wide default for -Framing, for masters whose framing should never be probed.</summary>
+    public const string FramingVariable = "SALTBATCH_EVENT_FRAMING";
 
     protected MasterConfig Config => _config ?? throw new InvalidOperationException("BeginProcessing resolves the configuration first.");
 
@@ -83,6 +87,39 @@ public abstract class SaltCmdletBase : PSCmdlet
         T result = default!;
         Guard(() => { result = step(); });
         return result;
+    }
+
+    /// <summary>
+    /// The event-bus pull framing: -Framing when given, else $env:SALTBATCH_EVENT_FRAMING, else Auto (probe once per
+    /// master). ForcedBy says where a framing other than Auto came from, for the message when a stop goes unconfirmed.
+    /// </summary>
+    /// <param name="bound">The cmdlet's -Framing, text (Auto, Prefixed or Bare) so no engine type is a parameter type.</param>
+    protected (PullFraming Framing, string? ForcedBy) ResolveFraming(string bound)
+    {
+        if (MyInvocation.BoundParameters.ContainsKey("Framing"))
+        {
+            var forced = Enum.Parse<PullFraming>(bound, ignoreCase: true);
+            return (forced, forced == PullFraming.Auto ? null : $"-Framing {forced}");
+        }
+
+        var setting = Environment.GetEnvironmentVariable(FramingVariable);
+        if (string.IsNullOrEmpty(setting))
+        {
+            return (PullFraming.Auto, null);
+        }
+
+        if (Enum.TryParse<PullFraming>(setting, ignoreCase: true, out var framing))
+        {
+            WriteVerbose($"Event framing {framing} from $env:{FramingVariable}.");
+            return (framing, framing == PullFraming.Auto ? null : $"$env:{FramingVariable} = '{setting}'");
+        }
+
+        ThrowTerminatingError(new ErrorRecord(
+            new ArgumentException($"$env:{FramingVariable} is '{setting}'; use Auto, Prefixed or Bare."),
+            "SaltBatchInvalidFramingSetting",
+            ErrorCategory.InvalidArgument,
+            setting));
+        return (PullFraming.Auto, null);
     }
 
     private MasterConfig LoadConfig()

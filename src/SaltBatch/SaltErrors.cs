@@ -24,6 +24,9 @@ internal static class SaltErrors
         [SaltFailureKind.NoMinionsMatched] = ("SaltBatchNoMinionsMatched", ErrorCategory.ObjectNotFound),
         [SaltFailureKind.Timeout] = ("SaltBatchTimeout", ErrorCategory.OperationTimeout),
         [SaltFailureKind.WaitTimeout] = ("SaltBatchWaitTimeout", ErrorCategory.OperationTimeout),
+        [SaltFailureKind.AlreadyComplete] = ("SaltBatchAlreadyComplete", ErrorCategory.InvalidOperation),
+        [SaltFailureKind.InvalidArgument] = ("SaltBatchInvalidArgument", ErrorCategory.InvalidArgument),
+        [SaltFailureKind.NoMinions] = ("SaltBatchNoMinions", ErrorCategory.ObjectNotFound),
     };
 
     public static ErrorRecord ToErrorRecord(SaltBatchException exception, object? target = null)

@@ -12,9 +12,6 @@ namespace SaltBatch;
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class StopSaltBatchCommand : SaltCmdletBase
 {
-    /// <summary>The module-wide default for -Framing, for masters whose framing should never be probed.</summary>
-    public const string FramingVariable = "SALTBATCH_EVENT_FRAMING";
-
     private readonly CancellationTokenSource _stopping = new();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -48,12 +45,15 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
 
     protected override void ProcessRecord()
     {
-        var options = ResolveFraming(new StopOptions
+        var (framing, forcedBy) = ResolveFraming(Framing);
+        var options = new StopOptions
         {
             Kill = Kill,
             Confirm = !NoWait,
             ConfirmTimeout = TimeSpan.FromSeconds(TimeoutSec),
-        });
+            Framing = framing,
+            FramingForcedBy = forcedBy,
+        };
         var bus = new MasterEventBus(MasterConnections.EventBus(Config));
         foreach (var jid in Jid)
         {
@@ -96,32 +96,4 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
-
-    private StopOptions ResolveFraming(StopOptions options)
-    {
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(Framing)))
-        {
-            var forced = Enum.Parse<PullFraming>(Framing, ignoreCase: true);
-            return options with { Framing = forced, FramingForcedBy = forced == PullFraming.Auto ? null : $"-Framing {forced}" };
-        }
-
-        var setting = Environment.GetEnvironmentVariable(FramingVariable);
-        if (string.IsNullOrEmpty(setting))
-        {
-            return options;
-        }
-
-        if (Enum.TryParse<PullFraming>(setting, ignoreCase: true, out var framing))
-        {
-            WriteVerbose($"Event framing {framing} from ${FramingVariable}.");
-            return options with { Framing = framing, FramingForcedBy = framing == PullFraming.Auto ? null : $"$env:{FramingVariable} = '{setting}'" };
-        }
-
-        ThrowTerminatingError(new ErrorRecord(
-            new ArgumentException($"${FramingVariable} is '{setting}'; use Auto, Prefixed or Bare."),
-            "SaltBatchInvalidFramingSetting",
-            ErrorCategory.InvalidArgument,
-            setting));
-        return options;
-    }
 }

@@ -28,7 +28,7 @@ public sealed class BatchStopper
     }
 
     /// <exception cref="SaltBatchException">
-    /// InvalidJid, NotFound or AlreadyHalted (nothing sent); MasterUnreachable; StopNotConfirmed.
+    /// InvalidJid, NotFound, AlreadyHalted or AlreadyComplete (nothing sent); MasterUnreachable; StopNotConfirmed.
     /// A failed kill publish does not stop the stop: it is reported in <see cref="StopOutcome.KillFailure"/>.
     /// </exception>
     public async Task<StopOutcome> StopAsync(string jid, StopOptions options, CancellationToken cancellationToken)
@@ -37,6 +37,15 @@ public sealed class BatchStopper
         if (summary.Halted)
         {
             throw new SaltBatchException(SaltFailureKind.AlreadyHalted, $"Batch {jid} is already halted (reason: {summary.HaltedReason ?? "none"}); nothing was sent.", jid);
+        }
+
+        // The BatchManager would rewrite a finished batch as halted by "stop", losing the fact that it completed.
+        if (summary.IsFinished)
+        {
+            throw new SaltBatchException(
+                SaltFailureKind.AlreadyComplete,
+                $"Batch {jid} already completed ({summary.Completed}/{summary.Total} done, {summary.Failed} failed); there is nothing to stop and nothing was sent.",
+                jid);
         }
 
         // Listen before firing, so the halted event cannot slip by between the two.

@@ -24,6 +24,10 @@ public static class Jid
         return wellSized && ParsesAsPythonInt(text.AsSpan(0, TimestampLength));
     }
 
+    /// <summary>A new JID as <c>salt.utils.jid.gen_jid</c> makes one: the UTC time as <c>YYYYMMDDhhmmssffffff</c> (§4.2).</summary>
+    public static string Generate(DateTime utcNow) =>
+        utcNow.ToUniversalTime().ToString("yyyyMMddHHmmssffffff", CultureInfo.InvariantCulture);
+
     /// <summary>Throws <see cref="SaltBatchException"/> (InvalidJid) with a message that says what a JID looks like.</summary>
     public static string Validate(string? text)
     {

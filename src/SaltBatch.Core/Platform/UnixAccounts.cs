@@ -53,6 +53,56 @@ public static partial class UnixAccounts
     public static bool CanRead(string path) =>
         !OperatingSystem.IsLinux() || Access(path, ReadOk) == 0;
 
+    /// <summary>The account's uid and primary gid (<c>pwd.getpwnam</c>), or null when there is no such user.</summary>
+    public static UnixOwner? LookupUser(string name)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var entry = GetPwNam(name);
+        // struct passwd on Linux: char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; ...
+        return entry == IntPtr.Zero
+            ? null
+            : new UnixOwner((uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size), (uint)Marshal.ReadInt32(entry, (2 * IntPtr.Size) + sizeof(uint)));
+    }
+
+    public static uint EffectiveUserId() => OperatingSystem.IsLinux() ? GetEuid() : 0;
+
+    /// <summary>The owner and group of a path (following links), or null when it cannot be examined.</summary>
+    public static UnixOwner? OwnerOf(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        Span<byte> buffer = stackalloc byte[256];
+        unsafe
+        {
+            fixed (byte* pointer = buffer)
+            {
+                if (Statx(AtFdCwd, path, 0, StatxBasicStats, pointer) != 0)
+                {
+                    return null;
+                }
+            }
+        }
+
+        return new UnixOwner(BitConverter.ToUInt32(buffer[StatxUidOffset..]), BitConverter.ToUInt32(buffer[StatxGidOffset..]));
+    }
+
+    /// <summary>chown(2); throws <see cref="UnauthorizedAccessException"/> when the process may not give the path away.</summary>
+    public static void ChangeOwner(string path, UnixOwner owner)
+    {
+        if (OperatingSystem.IsLinux() && Chown(path, owner.Uid, owner.Gid) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new UnauthorizedAccessException($"chown {owner.Uid}:{owner.Gid} '{path}' failed (errno {errno}).");
+        }
+    }
+
     private static string? UserName(uint uid)
     {
         var entry = GetPwUid(uid);
@@ -62,6 +112,12 @@ public static partial class UnixAccounts
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int Statx(int directoryFd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr GetPwNam(string name);
+
+    [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Chown(string path, uint uid, uint gid);
 
     [LibraryImport("libc", EntryPoint = "getpwuid")]
     private static partial IntPtr GetPwUid(uint uid);

@@ -16,11 +16,11 @@ public static class PublishEnvelope
         var load = new PayloadMap
         {
             { "cmd", "publish" },
-            { "tgt", request.Minions.ToArray() },
+            { "tgt", request.TargetType == "list" ? request.Minions.ToArray() : request.Expression },
             { "fun", request.Function },
             { "arg", request.Arguments.ToArray() },
             { "key", credentials.Key },
-            { "tgt_type", "list" },
+            { "tgt_type", request.TargetType },
             { "ret", request.Returner },
             // Empty: the master assigns the JID of the new job.
             { "jid", string.Empty },

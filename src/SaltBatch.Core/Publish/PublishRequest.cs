@@ -1,11 +1,17 @@
 namespace SaltBatch.Core.Publish;
 
 /// <summary>
-/// A job to publish to a list of minions, as <c>LocalClient.cmd_async(tgt, fun, arg, tgt_type="list")</c> would
-/// (reference §8.1). The master assigns the new job's JID.
+/// A job to publish, as <c>LocalClient.cmd_async(tgt, fun, arg, tgt_type)</c> would (reference §8.1): to a list of
+/// minions, or to an expression of another target type. The master assigns the new job's JID.
 /// </summary>
 public sealed record PublishRequest(IReadOnlyList<string> Minions, string Function, IReadOnlyList<object?> Arguments)
 {
+    /// <summary>Salt's <c>tgt_type</c>: <c>list</c> sends <see cref="Minions"/> as <c>tgt</c>, any other type sends <see cref="Expression"/>.</summary>
+    public string TargetType { get; init; } = "list";
+
+    /// <summary>The target expression (a glob, a grain match, a compound expression, ...) when <see cref="TargetType"/> is not <c>list</c>.</summary>
+    public string? Expression { get; init; }
+
     /// <summary>The <c>ret</c> returner; Salt fills it from <c>ext_job_cache</c> when that option is set.</summary>
     public string Returner { get; init; } = string.Empty;
 
@@ -14,6 +20,13 @@ public sealed record PublishRequest(IReadOnlyList<string> Minions, string Functi
 
     /// <summary>The <c>to</c> value (the timeout in seconds), sent only when the master has <c>order_masters: true</c>.</summary>
     public int? OrderMastersTimeout { get; init; }
+
+    /// <summary><c>test.ping</c> to an expression of <paramref name="targetType"/>, as the salt CLI pings a batch's target.</summary>
+    public static PublishRequest Ping(string expression, string targetType) =>
+        new([], "test.ping", []) { TargetType = targetType, Expression = expression };
+
+    /// <summary><c>test.ping</c> to a list of minions.</summary>
+    public static PublishRequest Ping(IReadOnlyList<string> minions) => new(minions, "test.ping", []);
 
     /// <summary><c>saltutil.kill_job &lt;batchJid&gt;</c> on <paramref name="minions"/>, sorted as the runner passes them (reference §5.3).</summary>
     public static PublishRequest KillJob(IEnumerable<string> minions, string batchJid) =>

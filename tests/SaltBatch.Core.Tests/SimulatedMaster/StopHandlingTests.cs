@@ -1,4 +1,5 @@
 using SaltBatch.Core.Bus;
+using SaltBatch.Core.Cache;
 using SaltBatch.Core.Payload;
 using SaltBatch.TestKit.SimulatedMaster;
 

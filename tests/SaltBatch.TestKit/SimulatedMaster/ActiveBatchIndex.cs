@@ -30,10 +30,13 @@ public sealed class ActiveBatchIndex
     /// <summary>Rewrites the file even when the JID was not listed, as Salt's discard does.</summary>
     public void Remove(string jid) => Update(jids => jids.Remove(jid));
 
+    /// <summary>Writes exactly these JIDs, sorted.</summary>
+    public void Write(SortedSet<string> jids) => AtomicFile.Write(_path, PayloadWriter.Pack(jids.ToList(), useBinType: false));
+
     private void Update(Action<SortedSet<string>> change)
     {
         var jids = Read();
         change(jids);
-        AtomicFile.Write(_path, PayloadWriter.Pack(jids.ToList(), useBinType: false));
+        Write(jids);
     }
 }

@@ -7,9 +7,10 @@ namespace SaltBatch.TestKit.SimulatedMaster;
 /// instead of by network: each step every active minion returns with <see cref="ReturnChance"/> (a few of them
 /// failing), then the state machine of §2.7 runs — timeouts swept, free slots refilled from <c>pending</c>,
 /// <c>last_progress</c> stamped, <c>.batch.p</c> rewritten — and the §7.7 events are fired. Halted batches are left
-/// as they are (stop handling retires them); minions sent <c>saltutil.kill_job</c> never answer again.
+/// as they are (stop handling retires them); minions sent <c>saltutil.kill_job</c> never answer again. With
+/// <c>instantReturns</c> every active minion returns successfully at the first step after its dispatch.
 /// </summary>
-public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, Action<string, PayloadMap> fire, int seed)
+public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, Action<string, PayloadMap> fire, int seed, bool instantReturns = false)
 {
     /// <summary>Chance that an active minion returns in a given step.</summary>
     public const double ReturnChance = 0.25;
@@ -63,10 +64,10 @@ public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, 
 
         foreach (var (minion, dispatched) in active.ToList())
         {
-            if (!killed.Contains(minion) && dice.NextDouble() < ReturnChance)
+            if (!killed.Contains(minion) && (instantReturns || dice.NextDouble() < ReturnChance))
             {
                 active.Remove(minion);
-                Finish(minion, dice.Next(FailureOdds * 2), done, failed);
+                Finish(minion, instantReturns ? FailureOdds : dice.Next(FailureOdds * 2), done, failed);
                 changed = true;
             }
             else if (now - Seconds(dispatched, now) >= patience)

@@ -20,4 +20,10 @@ public static class JournalKinds
 
     /// <summary>A pub subscriber was accepted: <c>subscribers</c> (the count now); lets callers fire only once someone listens.</summary>
     public const string SubscriberConnected = "subscriber-connected";
+
+    /// <summary>A <c>salt/batch/&lt;jid&gt;/new</c> was handled: <c>jid</c>, <c>action</c> (adopted, unreadable, missing or ignored), <c>owner</c>, <c>mode</c>.</summary>
+    public const string BatchNewHandled = "batch-new-handled";
+
+    /// <summary>The index churn rewrote <c>batch_active.p</c> another hundred times: <c>writes</c> (the total).</summary>
+    public const string IndexChurned = "index-churned";
 }

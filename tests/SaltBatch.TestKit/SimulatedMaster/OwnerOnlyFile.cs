@@ -24,13 +24,4 @@ public static class OwnerOnlyFile
             File.SetUnixFileMode(path, OwnerReadWrite);
         }
     }
-
-    /// <summary>Gives <paramref name="path"/> the permission bits of <paramref name="model"/>.</summary>
-    public static void CopyMode(string model, string path)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, File.GetUnixFileMode(model));
-        }
-    }
 }

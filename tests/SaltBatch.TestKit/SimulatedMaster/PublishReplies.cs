@@ -26,6 +26,8 @@ public static class PublishReplies
 
     public static PayloadMap AuthenticationError() => Error("AuthenticationError", "Authentication error occurred.");
 
+    public static PayloadMap AuthorizationError() => Error("AuthorizationError", "Authorization error occurred.");
+
     /// <summary>What the master answers a clear request whose <c>cmd</c> it does not expose.</summary>
     public static PayloadMap Empty() => new();
 

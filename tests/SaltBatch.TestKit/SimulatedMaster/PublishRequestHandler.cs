@@ -15,7 +15,8 @@ public sealed class PublishRequestHandler(
     Func<IReadOnlyCollection<string>> acceptedMinions,
     JidSource jids,
     MasterJournal journal,
-    Action<string, IReadOnlyList<string>>? onKillJob = null)
+    Action<string, IReadOnlyList<string>>? onKillJob = null,
+    Action<string, IReadOnlyList<string>>? onPing = null)
 {
     private static readonly string[] EnvelopeOrder = ["enc", "load", "version"];
     private static readonly string[] LoadOrder = ["cmd", "tgt", "fun", "arg", "key", "tgt_type", "ret", "jid", "user"];
@@ -81,6 +82,10 @@ public sealed class PublishRequestHandler(
         {
             reply = PublishReplies.AuthenticationError();
         }
+        else if (options.AclError)
+        {
+            reply = PublishReplies.AuthorizationError();
+        }
         else
         {
             var (minions, missing) = MinionTargeting.Resolve(load.Get("tgt"), load.Get("tgt_type") as string, acceptedMinions());
@@ -90,8 +95,14 @@ public sealed class PublishRequestHandler(
             }
             else
             {
-                reply = PublishReplies.Success(jids.Next(), minions, missing);
+                var jid = jids.Next();
+                reply = PublishReplies.Success(jid, minions, missing);
                 accepted = true;
+                if (load.Get("fun") as string == "test.ping")
+                {
+                    onPing?.Invoke(jid, minions);
+                }
+
                 if (load.Get("fun") as string == "saltutil.kill_job" && load.Get("arg") is List<object?> { Count: > 0 } arg && arg[0] is string killedJid)
                 {
                     onKillJob?.Invoke(killedJid, minions);

@@ -5,6 +5,7 @@ namespace SaltBatch.TestKit.SimulatedMaster;
 /// <summary>
 /// <c>sandbox --root DIR</c>: a driven simulated master with <see cref="SandboxScenario"/>'s batches and a master config
 /// file at <c>DIR/master</c> pointing at it, for trying the module by hand (build.ps1 -Task Sandbox) or from scripts.
+/// Its minions answer <c>test.ping</c> (all but <see cref="DownMinion"/>), so Start-SaltBatch works against it too.
 /// Prints one JSON ready line (with <c>config</c> and the batches' JIDs), then runs until <c>DIR/stop</c> appears or
 /// SIGTERM; it ignores stdin and Ctrl+C, which belong to the shell beside it.
 /// </summary>
@@ -14,6 +15,9 @@ public static class SandboxCommand
 
     public const string Usage = "sandbox --root DIR [--step-ms N (default 1500)] [--seed N]";
 
+    /// <summary>The one minion that never answers a ping, so Start-SaltBatch shows its warning in the sandbox too.</summary>
+    public const string DownMinion = "app04.dc1.example.com";
+
     public static int Run(string[] args)
     {
         var options = new SimulatedMasterOptions
@@ -22,6 +26,7 @@ public static class SandboxCommand
             DriveBatches = true,
             StepInterval = TimeSpan.FromMilliseconds(1500),
             MasterUser = Environment.UserName,
+            DownMinions = [DownMinion],
         };
         try
         {

@@ -18,7 +18,9 @@ public sealed class SimulatedMaster : IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly BatchStateStore _states;
     private readonly BatchStopHandler _stopHandler;
+    private readonly BatchNewHandler _newHandler;
     private readonly BatchDriver _driver;
+    private long _churnWrites;
     private EventPublishServer? _publisher;
 
     private SimulatedMaster(SimulatedMasterOptions options)
@@ -35,7 +37,8 @@ public sealed class SimulatedMaster : IDisposable
         Keys = KeyFiles.Write(CacheDirectory, options.MasterUser, options.Keys);
         _states = new BatchStateStore(Layout);
         _stopHandler = new BatchStopHandler(_states, ActiveIndex, Journal, Fire, options.NeverHalt);
-        _driver = new BatchDriver(_states, ActiveIndex, Fire, options.Seed);
+        _newHandler = new BatchNewHandler(Layout, _states, ActiveIndex, Journal, options.MasterUser);
+        _driver = new BatchDriver(_states, ActiveIndex, Fire, options.Seed, options.InstantReturns);
     }
 
     public SimulatedMasterOptions Options { get; }
@@ -130,7 +133,7 @@ public sealed class SimulatedMaster : IDisposable
         _owned.Add(_publisher);
         _owned.Add(new EventPullServer(pullListener, Options.PullFraming, Options.MaxFrameBytes, Options.MaxConnections, OnEvent, ProtocolError));
 
-        var requests = new PublishRequestHandler(Options, Keys, AcceptedMinions, new JidSource(), Journal, OnKillJob);
+        var requests = new PublishRequestHandler(Options, Keys, AcceptedMinions, new JidSource(), Journal, OnKillJob, OnPing);
         var requestServer = new RequestServer(Options.RetPort, requests.Handle, ProtocolError);
         _owned.Add(requestServer);
         RetPort = requestServer.Port;
@@ -143,6 +146,47 @@ public sealed class SimulatedMaster : IDisposable
         if (Options.DriveBatches)
         {
             _owned.Add(new Ticker(Options.StepInterval, StepBatches));
+        }
+
+        if (Options.IndexChurn)
+        {
+            _owned.Add(new Ticker(TimeSpan.FromMilliseconds(1), ChurnIndex));
+        }
+    }
+
+    /// <summary>Every announced minion that is not down answers at once, as <c>salt/job/&lt;jid&gt;/ret/&lt;id&gt;</c> events.</summary>
+    private void OnPing(string jid, IReadOnlyList<string> minions)
+    {
+        var down = new HashSet<string>(Options.DownMinions, StringComparer.Ordinal);
+        _ = Task.Run(() =>
+        {
+            lock (_eventGate)
+            {
+                foreach (var minion in minions.Where(minion => !down.Contains(minion)))
+                {
+                    Fire($"salt/job/{jid}/ret/{minion}", new PayloadMap
+                    {
+                        { "cmd", "_return" }, { "id", minion }, { "success", true }, { "return", true }, { "retcode", 0L },
+                        { "jid", jid }, { "fun", "test.ping" }, { "fun_args", new List<object?>() },
+                    });
+                }
+            }
+        });
+    }
+
+    /// <summary>A rewrite of the index with a pause between its read and its write, the window in which another writer's entry is lost.</summary>
+    private void ChurnIndex()
+    {
+        lock (_eventGate)
+        {
+            var jids = ActiveIndex.Read();
+            Thread.Sleep(1);
+            ActiveIndex.Write(jids);
+        }
+
+        if (Interlocked.Increment(ref _churnWrites) % 100 == 0)
+        {
+            Journal.Add(JournalKinds.IndexChurned, new JsonObject { ["writes"] = Interlocked.Read(ref _churnWrites) });
         }
     }
 
@@ -161,7 +205,7 @@ public sealed class SimulatedMaster : IDisposable
         {
             Journal.Add(JournalKinds.EventReceived, new JsonObject { ["tag"] = masterEvent.Tag, ["data"] = PayloadJson.ToObject(masterEvent.Data) });
             Publish(eventBytes, masterEvent);
-            _stopHandler.TryHandle(masterEvent);
+            _ = _stopHandler.TryHandle(masterEvent) || _newHandler.TryHandle(masterEvent);
         }
     }
 

@@ -9,7 +9,8 @@ namespace SaltBatch.TestKit.SimulatedMaster;
 /// <summary>
 /// <c>simulate-master</c>: runs a <see cref="SimulatedMaster"/> for out-of-process callers (Pester). Prints one JSON
 /// ready line on stdout, then serves until stdin closes, a <c>&lt;root&gt;/stop</c> file appears, or SIGTERM/SIGINT.
-/// <c>--drive-batches</c> makes it advance the batches in its index every <c>--step-ms</c> (see <see cref="BatchDriver"/>).
+/// <c>--drive-batches</c> makes it advance the batches in its index every <c>--step-ms</c> (see <see cref="BatchDriver"/>);
+/// accepted minions answer <c>test.ping</c> except the <c>--down-minions</c>.
 /// </summary>
 public static class SimulatedMasterCommand
 {
@@ -18,8 +19,8 @@ public static class SimulatedMasterCommand
     public const string Usage =
         "simulate-master --root DIR [--framing prefixed|bare] [--hash-type sha256] [--user salt] [--key-text TEXT] " +
         "[--ipc-mode ipc|tcp] [--ret-port N] [--pull-port N] [--pub-port N] [--accepted-minions m1,m2] " +
-        "[--never-halt] [--drop-events] [--auth-error] [--silent] [--no-minions] [--no-publish-pull-ipc] " +
-        "[--drive-batches [--step-ms N] [--seed N]]";
+        "[--down-minions m3,m4] [--never-halt] [--drop-events] [--auth-error] [--acl-error] [--silent] [--no-minions] [--no-publish-pull-ipc] " +
+        "[--drive-batches [--step-ms N] [--seed N] [--instant-returns]] [--index-churn]";
 
     private static readonly TimeSpan StopFilePoll = TimeSpan.FromMilliseconds(100);
 
@@ -98,9 +99,13 @@ public static class SimulatedMasterCommand
                 "--pull-port" => options with { PullPort = ParsePort(flag, Value()) },
                 "--pub-port" => options with { PublishPort = ParsePort(flag, Value()) },
                 "--accepted-minions" => options with { AcceptedMinions = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--down-minions" => options with { DownMinions = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--instant-returns" => options with { InstantReturns = true },
+                "--index-churn" => options with { IndexChurn = true },
                 "--never-halt" => options with { NeverHalt = true },
                 "--drop-events" => options with { DropEvents = true },
                 "--auth-error" => options with { AuthError = true },
+                "--acl-error" => options with { AclError = true },
                 "--silent" => options with { SilentRequestServer = true },
                 "--no-minions" => options with { NoMinions = true },
                 "--no-publish-pull-ipc" => options with { PublishPullIpc = false },

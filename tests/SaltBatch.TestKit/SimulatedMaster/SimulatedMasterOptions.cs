@@ -40,6 +40,15 @@ public sealed record SimulatedMasterOptions
     /// <summary>Minion ids with accepted keys; null means every minion named in any <c>.batch.p</c> of the cache.</summary>
     public IReadOnlyCollection<string>? AcceptedMinions { get; init; }
 
+    /// <summary>Accepted minions that never answer a <c>test.ping</c>; every other accepted minion answers at once.</summary>
+    public IReadOnlyCollection<string> DownMinions { get; init; } = [];
+
+    /// <summary>Driven minions all return, successfully, at the first step after their dispatch (no dice).</summary>
+    public bool InstantReturns { get; init; }
+
+    /// <summary>Rewrite <c>batch_active.p</c> continuously (read, a pause, write back), as a busy BatchManager does.</summary>
+    public bool IndexChurn { get; init; }
+
     /// <summary>Create <c>&lt;sock_dir&gt;/publish_pull.ipc</c>, the file Salt's client checks to see a running master.</summary>
     public bool PublishPullIpc { get; init; } = true;
 
@@ -60,6 +69,9 @@ public sealed record SimulatedMasterOptions
 
     /// <summary>Every publish request is answered with AuthenticationError.</summary>
     public bool AuthError { get; init; }
+
+    /// <summary>Every authenticated publish request is refused by publisher_acl (AuthorizationError).</summary>
+    public bool AclError { get; init; }
 
     /// <summary>Requests are received and journaled but never answered.</summary>
     public bool SilentRequestServer { get; init; }

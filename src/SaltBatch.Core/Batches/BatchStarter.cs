@@ -1,0 +1,154 @@
+using SaltBatch.Core.Bus;
+using SaltBatch.Core.Cache;
+using SaltBatch.Core.Platform;
+using SaltBatch.Core.Publish;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>
+/// <c>salt &lt;tgt&gt; &lt;fun&gt; -b N --async</c> without its two defects (start-and-api §1.3, §1.9), by letting the
+/// master's BatchManager dispatch (§1.12 design B): ping the target, write a state with every responder pending
+/// and the active-index entry — owned by the master's user — and fire <c>salt/batch/&lt;jid&gt;/new</c>. The manager
+/// adopts the batch and publishes each sub-batch itself, so no minion can answer before the batch is adopted.
+/// </summary>
+public sealed class BatchStarter
+{
+    private readonly JobCacheLayout _layout;
+    private readonly string _masterUser;
+    private readonly int _gatherJobTimeout;
+    private readonly MasterEventBus _bus;
+    private readonly Func<(PublishClient Client, PublishCredentials Credentials)> _publisher;
+    private readonly Action<string> _log;
+    private readonly TimeProvider _clock;
+
+    /// <param name="masterUser">The master config's <c>user</c>: who must own what is written.</param>
+    /// <param name="gatherJobTimeout">The master config's <c>gather_job_timeout</c>, recorded in the state.</param>
+    /// <param name="publisher">Opens the request-server client and reads the key, for the ping.</param>
+    /// <param name="log">What happened behind the scenes, for the cmdlet's verbose stream. Never given the key.</param>
+    public BatchStarter(
+        JobCacheLayout layout,
+        string masterUser,
+        int gatherJobTimeout,
+        MasterEventBus bus,
+        Func<(PublishClient Client, PublishCredentials Credentials)> publisher,
+        Action<string> log,
+        TimeProvider? clock = null)
+    {
+        _layout = layout;
+        _masterUser = masterUser;
+        _gatherJobTimeout = gatherJobTimeout;
+        _bus = bus;
+        _publisher = publisher;
+        _log = log;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <exception cref="SaltBatchException">
+    /// AccessDenied or ConfigInvalid before anything is sent; from the ping: MasterUnreachable, Timeout, AuthenticationFailed,
+    /// AuthorizationFailed, PublishRejected, and NoMinions when nobody matched or answered (nothing is written then).
+    /// A <c>new</c> event that cannot be fired is not a failure: the BatchManager also adopts from the index.
+    /// </exception>
+    public async Task<StartOutcome> StartAsync(StartOptions options, CancellationToken cancellationToken)
+    {
+        var owner = CacheOwnership.ForNewFiles(_masterUser);
+        var ping = await PingAsync(options, cancellationToken).ConfigureAwait(false);
+        foreach (var down in ping.Down)
+        {
+            _log($"Minion {down} did not respond to the ping; no job will be sent to it.");
+        }
+
+        if (ping.Answered.Count == 0)
+        {
+            throw new SaltBatchException(
+                SaltFailureKind.NoMinions,
+                $"No minion answered the ping (job {ping.Jid}) within {options.PingTimeout.TotalSeconds:0.###}s: {Describe(ping.Down, "none was announced")} did not respond. Nothing was started or written.",
+                options.Target.ToString());
+        }
+
+        var created = _clock.GetUtcNow();
+        var state = new InitialBatchState
+        {
+            Jid = NewJid(created.UtcDateTime),
+            Minions = ping.Answered,
+            BatchSize = options.BatchSize.SizeFor(ping.Answered.Count),
+            Function = options.Function,
+            Arguments = options.SaltArguments(),
+            Target = options.Target.Value,
+            TargetType = options.Target.Type,
+            FailHard = options.FailHard,
+            BatchWait = options.BatchWait,
+            Timeout = options.TimeoutSeconds,
+            GatherJobTimeout = _gatherJobTimeout,
+            Created = created.ToUnixTimeMilliseconds() / 1000.0,
+            Returner = options.Returner,
+            User = UnixAccounts.EffectiveUserName(),
+        };
+
+        var writer = new JobCacheWriter(_layout, owner);
+        var ownerText = owner is { } given ? $"owned by uid {given.Uid}, gid {given.Gid} (the master's user {_masterUser})" : $"owned by {UnixAccounts.EffectiveUserName()}";
+        _log($"Batch {state.Jid}: {state.Minions.Count} minion(s), {state.BatchSize} at a time ({options.BatchSize}), {state.Function}, timeout {state.Timeout}s + gather_job_timeout {state.GatherJobTimeout}s per minion.");
+        _log($"Created {writer.CreateJobDirectory(state.Jid)} and its jid file, {ownerText}.");
+        var statePath = writer.WriteBatchState(state);
+        _log($"Wrote {statePath} (every minion pending; the BatchManager dispatches them).");
+        var writes = writer.AddToActiveIndex(state.Jid, _log);
+        _log($"Added {state.Jid} to {_layout.ActiveIndexPath}{(writes > 1 ? $" ({writes} writes: the index was being rewritten at the same time)" : string.Empty)}.");
+
+        var tag = BatchEvents.NewTag(state.Jid);
+        try
+        {
+            var framing = await _bus.FireAsync(tag, BatchEvents.NewPayload(state), options.Framing, cancellationToken).ConfigureAwait(false);
+            _log($"Fired {tag} on {_bus.Endpoints.Pull} ({framing} framing).");
+            return new StartOutcome(state, ping, statePath, null);
+        }
+        catch (SaltBatchException failure)
+        {
+            _log($"{tag} was not fired: {failure.Message} The BatchManager adopts the batch from the active index on its next tick.");
+            return new StartOutcome(state, ping, statePath, failure);
+        }
+    }
+
+    private async Task<PingResult> PingAsync(StartOptions options, CancellationToken cancellationToken)
+    {
+        var request = options.Target.Type == "list"
+            ? PublishRequest.Ping(options.Target.Minions)
+            : PublishRequest.Ping(options.Target.Expression!, options.Target.Type);
+        var (client, credentials) = _publisher();
+        _log($"Publishing test.ping to {options.Target} as {credentials}; answers are awaited for up to {options.PingTimeout.TotalSeconds:0.###}s.");
+
+        // Listening starts before the publish, so an answer cannot arrive unseen.
+        await using var subscriber = await _bus.SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        PingResult ping;
+        try
+        {
+            ping = await MinionPing.RunAsync(subscriber, client, credentials, request, options.PingTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SaltBatchException noMatch) when (noMatch.Kind == SaltFailureKind.NoMinionsMatched)
+        {
+            throw new SaltBatchException(SaltFailureKind.NoMinions, $"{noMatch.Message} Nothing was started or written.", options.Target.ToString(), noMatch);
+        }
+
+        _log($"Ping job {ping.Jid}: {ping.Answered.Count} of {ping.Announced.Count} announced minion(s) answered in {ping.Elapsed.TotalSeconds:0.###}s: {Describe(ping.Answered, "none")}.");
+        if (ping.Missing.Count > 0)
+        {
+            _log($"The master has no accepted key for: {string.Join(", ", ping.Missing)}.");
+        }
+
+        return ping;
+    }
+
+    /// <summary>A fresh job directory: two starts within the same microsecond take the next one, as gen_jid avoids repeats.</summary>
+    private string NewJid(DateTime utc)
+    {
+        var jid = Cache.Jid.Generate(utc);
+        while (Directory.Exists(_layout.JidDirectory(jid)))
+        {
+            utc = utc.AddTicks(10);
+            jid = Cache.Jid.Generate(utc);
+        }
+
+        return jid;
+    }
+
+    private static string Describe(IReadOnlyList<string> minions, string whenEmpty) =>
+        minions.Count == 0 ? whenEmpty : minions.Count <= 20 ? string.Join(", ", minions) : $"{string.Join(", ", minions.Take(20))} and {minions.Count - 20} more";
+}

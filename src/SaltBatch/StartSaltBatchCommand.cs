@@ -1,0 +1,175 @@
+using System.Collections;
+using System.Management.Automation;
+using SaltBatch.Core;
+using SaltBatch.Core.Batches;
+using SaltBatch.Core.Bus;
+
+namespace SaltBatch;
+
+/// <summary>
+/// <para type="synopsis">Starts a Salt batch job driven by the master, like <c>salt &lt;target&gt; &lt;function&gt; -b N --async</c>, and returns it.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "SaltBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(SaltBatchInfo))]
+public sealed class StartSaltBatchCommand : SaltCmdletBase
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<string> _targets = [];
+    private bool _targetsFromPipeline;
+
+    /// <summary>A glob (or an expression of -TargetType), or minion ids; several ids, or ids from the pipeline, make one list target.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Minion", "Tgt")]
+    [AllowEmptyCollection]
+    public string[] Target { get; set; } = [];
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    [Alias("Fun")]
+    public string Function { get; set; } = string.Empty;
+
+    [Parameter]
+    [Alias("Arg", "Args")]
+    public object[] ArgumentList { get; set; } = [];
+
+    [Parameter]
+    public Hashtable? Kwarg { get; set; }
+
+    /// <summary>N minions at a time, or P% of the minions that answered the ping.</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateBatchSize]
+    [Alias("Batch")]
+    public string BatchSize { get; set; } = string.Empty;
+
+    [Parameter]
+    [ValidateSet("glob", "pcre", "list", "grain", "grain_pcre", "pillar", "pillar_pcre", "nodegroup", "range", "compound", "ipcidr")]
+    public string? TargetType { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.0, 86400.0)]
+    public double BatchWait { get; set; }
+
+    [Parameter]
+    public SwitchParameter FailHard { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Timeout { get; set; } = StartOptions.DefaultTimeoutSeconds;
+
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int PingTimeoutSec { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public string Return { get; set; } = string.Empty;
+
+    /// <summary>Event-bus pull framing of the new event: Auto (probe once per master), or force Prefixed or Bare.</summary>
+    /// <remarks>Text, not the engine's <see cref="PullFraming"/>: see Stop-SaltBatch's -Framing.</remarks>
+    [Parameter]
+    [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
+    public string Framing { get; set; } = nameof(PullFraming.Auto);
+
+    protected override void ProcessRecord()
+    {
+        _targets.AddRange(Target);
+        _targetsFromPipeline |= MyInvocation.ExpectingInput;
+    }
+
+    protected override void EndProcessing()
+    {
+        var options = BuildOptions();
+        var pingTimeout = options.PingTimeout.TotalSeconds;
+        if (!ShouldProcess(
+            $"Salt minions of {options.Target} that answer test.ping within {pingTimeout}s",
+            $"Start a batch of {options.Function}, {options.BatchSize} at a time"))
+        {
+            return;
+        }
+
+        var log = new List<string>();
+        var starter = new BatchStarter(
+            Catalog.Layout,
+            Config.User,
+            Config.GatherJobTimeout,
+            new MasterEventBus(MasterConnections.EventBus(Config)),
+            () => MasterConnections.Publisher(Config),
+            log.Add);
+        try
+        {
+            var outcome = starter.StartAsync(options, _stopping.Token).GetAwaiter().GetResult();
+            log.ForEach(WriteVerbose);
+            foreach (var down in outcome.Ping.Down)
+            {
+                WriteWarning($"Minion {down} did not respond. No job will be sent.");
+            }
+
+            foreach (var unknown in outcome.Ping.Missing)
+            {
+                WriteWarning($"Minion {unknown} has no accepted key on the master. No job will be sent.");
+            }
+
+            if (outcome.NewEventFailure is { } failure)
+            {
+                WriteWarning($"Batch {outcome.Jid} is written, but salt/batch/{outcome.Jid}/new could not be fired ({failure.Message}); the master's BatchManager adopts it from the active index on its next tick.");
+            }
+
+            WriteObject(new SaltBatchInfo(outcome.State.ToSummary(), DateTimeOffset.UtcNow));
+        }
+        catch (SaltBatchException exception)
+        {
+            log.ForEach(WriteVerbose);
+            var record = SaltErrors.ToErrorRecord(exception);
+            if (exception.Kind is SaltFailureKind.MasterUnreachable or SaltFailureKind.AccessDenied or SaltFailureKind.ConfigInvalid or SaltFailureKind.CacheUnavailable)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>Everything PowerShell could not check while binding; a mistake here ends the call before anything is sent.</summary>
+    private StartOptions BuildOptions()
+    {
+        try
+        {
+            if (string.IsNullOrWhiteSpace(Function))
+            {
+                throw new SaltBatchException(SaltFailureKind.InvalidArgument, "-Function needs a Salt function name, such as state.apply or test.ping.", Function);
+            }
+
+            return new StartOptions
+            {
+                Target = BatchTarget.Create(_targets, TargetType, _targetsFromPipeline),
+                Function = Function.Trim(),
+                Arguments = ArgumentList.Select(value => PowerShellValues.ToPayload(value, "-ArgumentList")).ToArray(),
+                KeywordArguments = Kwarg is null
+                    ? []
+                    : PowerShellValues.ToPayloadMap(Kwarg, "-Kwarg").Select(entry => KeyValuePair.Create(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!, entry.Value)).ToArray(),
+                BatchSize = BatchSizeSpec.Parse(BatchSize),
+                BatchWait = BatchWait,
+                FailHard = FailHard,
+                TimeoutSeconds = Timeout,
+                PingTimeout = TimeSpan.FromSeconds(MyInvocation.BoundParameters.ContainsKey(nameof(PingTimeoutSec)) ? PingTimeoutSec : Config.Timeout),
+                Returner = Return,
+                Framing = ResolveFraming(Framing).Framing,
+            };
+        }
+        catch (SaltBatchException invalid)
+        {
+            ThrowTerminatingError(SaltErrors.ToErrorRecord(invalid));
+            throw;
+        }
+        catch (ArgumentException invalid)
+        {
+            ThrowTerminatingError(new ErrorRecord(invalid, "SaltBatchInvalidArgument", ErrorCategory.InvalidArgument, null));
+            throw;
+        }
+    }
+}
