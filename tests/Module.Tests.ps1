@@ -139,10 +139,11 @@ Remove-Module SaltBatch
 'released2=' + [SaltBatch.ModuleLifecycle]::ReleaseCount + ',' + (Get-NetMqContextState)
 "@
         $output = Invoke-ChildPwsh -Script $script
+        $exported = (Import-PowerShellDataFile (Get-SaltBatchModulePath)).CmdletsToExport.Count
 
         $output | Should -Be @(
             'stop1=Halted', 'netmq1=running', 'released1=1,released'
-            'cmdlets=6', 'stop2=Halted', 'netmq2=running', 'engines=1', 'released2=2,released'
+            "cmdlets=$exported", 'stop2=Halted', 'netmq2=running', 'engines=1', 'released2=2,released'
         )
         (Get-MasterJournal $Master -Kind 'publish-received' | Where-Object fun -EQ 'saltutil.kill_job').tgt | Should -Be @('web2', 'db1')
     }
