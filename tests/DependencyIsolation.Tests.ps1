@@ -56,6 +56,13 @@ Describe 'SaltBatch with other versions of <Group> in the session, <Order>' -For
         $Report.SaltBatch.WaitErrors | Should -BeNullOrEmpty
     }
 
+    It 'starts a batch (ping over ZeroMQ, .batch.p and index written with the engine''s msgpack writer)' {
+        $Report.SaltBatch.Started.State | Should -Be 'Running'
+        $Report.SaltBatch.Started.Driver | Should -Be 'master'
+        $Report.SaltBatch.Started.Total | Should -Be 2
+        $Report.SaltBatch.Started.TargetType | Should -Be 'list'
+    }
+
     It 'leaves the other code its own version, which it can use' {
         $Report.OtherAfter.Version | Should -Be $Other.Versions[$Group]
         $Report.OtherAfter.Context | Should -Be 'Default'
@@ -65,7 +72,7 @@ Describe 'SaltBatch with other versions of <Group> in the session, <Order>' -For
         }
         else {
             # SaltBatch still works with both versions in the process.
-            $Report.ActiveAfter | Should -Be @($Report.Jids.ReadJid)
+            $Report.ActiveAfter | Should -Be @($Report.Jids.ReadJid, $Report.SaltBatch.Started.Jid)
             $Report.RetPortAfter | Should -Be $Report.SaltBatch.RetPort
         }
     }

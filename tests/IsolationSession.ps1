@@ -93,6 +93,9 @@ function Use-SaltBatch {
     finally {
         $waiter.Dispose()
     }
+    # Starting writes .batch.p and the index with the engine's msgpack writer and pings over ZeroMQ.
+    $started = Start-SaltBatch -ConfigPath $ConfigPath -Target web1, web4 -Function test.ping -BatchSize 1 -PingTimeoutSec 20
+    $used.Started = [ordered]@{ Jid = $started.Jid; State = $started.State; Driver = $started.Driver; Total = $started.Total; TargetType = $started.TargetType }
     $used
 }
 

@@ -125,6 +125,8 @@ Describe 'The installed package beside other versions of <Group>, <Order>' -ForE
         $Report.Kills.tgt | Should -Be @('db1', 'db2')
         $Report.SaltBatch.Stopped.State | Should -Be 'Halted'
         $Report.SaltBatch.Waited.State | Should -Be 'Halted'
+        $Report.SaltBatch.Started.State | Should -Be 'Running'
+        $Report.SaltBatch.Started.Total | Should -Be 2
     }
 
     It 'loads the engine from the installed dependencies/ into its own context and leaves the other version to the other code' {

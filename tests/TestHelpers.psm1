@@ -342,7 +342,8 @@ function Invoke-IsolationSession {
         [string] $Module = (Get-SaltBatchModulePath)
     )
     $jids = [ordered]@{ ReadJid = '20240610120000000000'; StopJid = '20240610120500000000'; FinishedJid = '20240609080000000000' }
-    $master = Start-SimulatedMaster -Root $Root
+    # The master's user is ours: Start-SaltBatch gives what it writes to that account, which must exist here.
+    $master = Start-SimulatedMaster -Root $Root -User (& id -un)
     try {
         $null = New-SaltTestCache -Path $master.CacheDir -Spec @{
             batches     = @(
