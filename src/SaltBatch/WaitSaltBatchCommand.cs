@@ -34,7 +34,8 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
     protected override void EndProcessing()
     {
         var notes = new ConcurrentQueue<string>();
-        var waiter = new BatchWaiter(Catalog, new MasterEventBus(MasterConnections.EventBus(Config)), notes.Enqueue);
+        var master = new LocalBatchMaster(Environment.MachineName, Catalog, new MasterEventBus(MasterConnections.EventBus(Config)), () => MasterConnections.Publisher(Config));
+        var waiter = new BatchWaiter(master, notes.Enqueue);
         var options = new WaitOptions { Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null };
         var updates = waiter.WaitAsync(_jids, options, _stopping.Token).GetAsyncEnumerator(_stopping.Token);
         try

@@ -56,7 +56,7 @@ public sealed class BatchStopper
             return new StopOutcome(jid, framing, kill, killFailure, null);
         }
 
-        var (halted, lastSeen) = await WaitForHaltAsync(jid, watcher!, options, cancellationToken).ConfigureAwait(false);
+        var (halted, lastSeen) = await HaltConfirmation.WaitAsync(jid, watcher!, options, _log, _catalog.Layout.BatchStatePath(jid), cancellationToken).ConfigureAwait(false);
         if (halted is null)
         {
             var sent = kill is null ? $"{stopTag}" : $"saltutil.kill_job to {kill.Minions.Count} minion(s) (job {kill.Jid}) and {stopTag}";
@@ -93,34 +93,6 @@ public sealed class BatchStopper
         {
             _log($"saltutil.kill_job for batch {jid} was not published: {exception.Message} The stop event is sent anyway, as the runner does.");
             return (null, exception);
-        }
-    }
-
-    private async Task<(BatchSummary? Halted, BatchSummary? LastSeen)> WaitForHaltAsync(string jid, BatchStateWatcher watcher, StopOptions options, CancellationToken cancellationToken)
-    {
-        var haltedTag = $"salt/batch/{jid}/halted";
-        var deadline = DateTime.UtcNow + options.ConfirmTimeout;
-        BatchSummary? lastSeen = null;
-        while (true)
-        {
-            lastSeen = watcher.Read(jid) ?? lastSeen;
-            if (lastSeen?.Halted == true)
-            {
-                _log($"{_catalog.Layout.BatchStatePath(jid)} says halted ({lastSeen.HaltedReason}).");
-                return (lastSeen, lastSeen);
-            }
-
-            var remaining = deadline - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero)
-            {
-                return (null, lastSeen);
-            }
-
-            var slice = remaining < options.PollInterval ? remaining : options.PollInterval;
-            if (await watcher.NextAsync(e => e.Tag == haltedTag, slice, cancellationToken).ConfigureAwait(false) is { } halted)
-            {
-                _log($"Saw {haltedTag} (reason: {halted.Data.Get("reason") ?? "none"}).");
-            }
         }
     }
 }
