@@ -10,6 +10,7 @@ public static class ModuleLifecycle
 
     public static void Release()
     {
+        SaltMasters.Release();
         NetMqRuntime.Cleanup();
         ReleaseCount++;
     }

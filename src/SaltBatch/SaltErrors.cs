@@ -24,6 +24,13 @@ internal static class SaltErrors
         [SaltFailureKind.NoMinionsMatched] = ("SaltBatchNoMinionsMatched", ErrorCategory.ObjectNotFound),
         [SaltFailureKind.Timeout] = ("SaltBatchTimeout", ErrorCategory.OperationTimeout),
         [SaltFailureKind.WaitTimeout] = ("SaltBatchWaitTimeout", ErrorCategory.OperationTimeout),
+        [SaltFailureKind.ApiAuthenticationFailed] = ("SaltApiAuthenticationFailed", ErrorCategory.AuthenticationError),
+        [SaltFailureKind.ApiAccessDenied] = ("SaltApiAccessDenied", ErrorCategory.PermissionDenied),
+        [SaltFailureKind.ApiClientDisabled] = ("SaltApiClientDisabled", ErrorCategory.NotEnabled),
+        [SaltFailureKind.BatchRunnerMissing] = ("SaltApiBatchRunnerMissing", ErrorCategory.NotImplemented),
+        [SaltFailureKind.CertificateNotTrusted] = ("SaltApiCertificateNotTrusted", ErrorCategory.SecurityError),
+        [SaltFailureKind.NotSupportedRemotely] = ("SaltApiNotSupported", ErrorCategory.NotImplemented),
+        [SaltFailureKind.ApiError] = ("SaltApiError", ErrorCategory.InvalidResult),
     };
 
     public static ErrorRecord ToErrorRecord(SaltBatchException exception, object? target = null)
