@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using SaltBatch.Core;
 using SaltBatch.Core.Bus;
@@ -12,20 +13,22 @@ namespace SaltBatch.TestKit.SaltApi;
 /// <c>list_active</c> summarise the job cache independently of the code under test (§5.4, from the decoded state),
 /// and <c>stop</c> publishes <c>saltutil.kill_job</c> through the master's request server and fires the stop event
 /// on its bus, as the runner does, so the master's journal shows exactly what a real runner would have sent.
+/// Summaries are remembered per file identity (length and write time): a real master decodes its states on its own
+/// host, and here the simulated masters share the machine with the client they serve.
 /// </summary>
 public sealed class SimulatedBatchRunner(SimulatedMaster.SimulatedMaster master)
 {
     private readonly BatchStateStore _states = new(master.Layout);
+    private readonly ConcurrentDictionary<string, (long Length, DateTime Written, JsonObject? Summary)> _summaries = new(StringComparer.Ordinal);
 
-    public JsonNode? Status(string jid) => _states.Read(jid) is { } state ? Summary(state, Now()) : null;
+    public JsonNode? Status(string jid) => Summary(jid, Now());
 
     public JsonArray ListActive()
     {
         var now = Now();
         return new JsonArray(master.ActiveIndex.Read()
-            .Select(jid => _states.Read(jid))
-            .OfType<PayloadMap>()
-            .Select(state => (JsonNode)Summary(state, now))
+            .Select(jid => Summary(jid, now))
+            .OfType<JsonNode>()
             .ToArray());
     }
 
@@ -66,10 +69,35 @@ public sealed class SimulatedBatchRunner(SimulatedMaster.SimulatedMaster master)
         _ => throw new ArgumentException($"unsupported endpoint {endPoint}"),
     };
 
-    /// <summary>The runner's summary dict, keys in its order (reference §5.4).</summary>
-    private static JsonObject Summary(PayloadMap state, double now)
+    /// <summary>The batch's summary now, or null when the runner would find no state.</summary>
+    private JsonObject? Summary(string jid, double now)
     {
-        var lastProgress = Number(state.Get("last_progress"));
+        var file = new FileInfo(master.Layout.BatchStatePath(jid));
+        if (!file.Exists)
+        {
+            return null;
+        }
+
+        var identity = (file.Length, file.LastWriteTimeUtc);
+        if (!_summaries.TryGetValue(file.FullName, out var known) || (known.Length, known.Written) != identity)
+        {
+            known = (file.Length, file.LastWriteTimeUtc, _states.Read(jid) is { } state ? Summary(state) : null);
+            _summaries[file.FullName] = known;
+        }
+
+        if (known.Summary is not { } summary)
+        {
+            return null;
+        }
+
+        var answer = (JsonObject)summary.DeepClone();
+        answer["age_seconds"] = Seconds(answer["last_progress"]) is { } last && last != 0 ? now - last : null;
+        return answer;
+    }
+
+    /// <summary>The runner's summary dict, keys in its order (reference §5.4); <c>age_seconds</c> is set per answer.</summary>
+    private static JsonObject Summary(PayloadMap state)
+    {
         return new JsonObject
         {
             ["jid"] = PayloadJson.ToNode(state.Get("jid")),
@@ -88,22 +116,21 @@ public sealed class SimulatedBatchRunner(SimulatedMaster.SimulatedMaster master)
             ["user"] = PayloadJson.ToNode(state.Get("user")),
             ["created"] = PayloadJson.ToNode(state.Get("created")),
             ["last_progress"] = PayloadJson.ToNode(state.Get("last_progress")),
-            ["age_seconds"] = lastProgress is { } last && last != 0 ? now - last : null,
+            ["age_seconds"] = null,
         };
     }
+
+    private static double? Seconds(JsonNode? node) =>
+        node is not JsonValue value ? null
+        : value.TryGetValue<double>(out var real) ? real
+        : value.TryGetValue<long>(out var whole) ? whole
+        : null;
 
     private static int Count(object? value) => value switch
     {
         PayloadMap map => map.Count,
         List<object?> list => list.Count,
         _ => 0,
-    };
-
-    private static double? Number(object? value) => value switch
-    {
-        double number => number,
-        long number => number,
-        _ => null,
     };
 
     private static bool Truthy(object? value) => value switch
