@@ -84,6 +84,19 @@ Describe 'Connecting' {
             Should -Throw -ErrorId 'SaltMasterUnreachable,SaltBatch.ConnectSaltMasterCommand' -ExpectedMessage "*Cannot reach salt-api at https://127.0.0.1:$port/*"
     }
 
+    It 'is SaltMasterUnreachable, after -TimeoutSec, when something accepts the connection but never answers' {
+        # A listener that is never accepted from: the kernel completes the TCP handshake, nobody speaks TLS or HTTP.
+        $silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $silent.Start()
+        try {
+            { Connect-SaltMaster -Uri "https://127.0.0.1:$($silent.LocalEndpoint.Port)" -Credential $Credential -Name silent -TimeoutSec 1 } |
+                Should -Throw -ErrorId 'SaltMasterUnreachable,SaltBatch.ConnectSaltMasterCommand' -ExpectedMessage '*no answer within 1s*'
+        }
+        finally {
+            $silent.Stop()
+        }
+    }
+
     It 'logs out and forgets the connection' {
         $null = Connect-Sim $Alpha 'leaving'
         Disconnect-SaltMaster leaving
@@ -254,6 +267,11 @@ Describe 'Waiting through salt-api' {
             $ps.Streams.Error | Should -BeNullOrEmpty
             $infos.State | Should -Be @('Complete', 'Complete')
             $infos.Master | Should -Be @('driven', 'driven')
+            foreach ($info in $infos) {
+                $local = Get-SaltBatch -Jid $info.Jid -ConfigPath $Driven.ConfigPath
+                ($info | Select-Object Jid, Total, Completed, Failed, Active, Pending, Halted, State | ConvertTo-Json -Compress) |
+                    Should -Be ($local | Select-Object Jid, Total, Completed, Failed, Active, Pending, Halted, State | ConvertTo-Json -Compress)
+            }
             $ps.Streams.Verbose.Message | Where-Object { $_ -like 'Following https://127.0.0.1:*/events*' } | Should -Not -BeNullOrEmpty
             foreach ($jid in $RunningJid, $OtherJid) {
                 $records = @($progress | Where-Object Activity -Like "Salt batch $jid (test.ping on *) on driven")
