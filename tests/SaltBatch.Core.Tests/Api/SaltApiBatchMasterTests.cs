@@ -257,6 +257,31 @@ public sealed class SaltApiBatchMasterTests
     }
 
     [Fact]
+    public async Task Wait_falls_back_to_polling_batch_status_when_no_event_comes()
+    {
+        using var bed = new SaltApiTestBed(master: options => options with { DropEvents = true });
+        bed.Bed.Master.WriteBatch(MasterTestBed.RunningBatch());
+        using var connection = bed.Connect();
+        var waiter = new BatchWaiter(new SaltApiBatchMaster(connection), _log.Add);
+        var updates = new List<BatchWaitUpdate>();
+
+        var waiting = Task.Run(async () =>
+        {
+            await foreach (var update in waiter.WaitAsync([MasterTestBed.Jid], new WaitOptions { PollInterval = TimeSpan.FromMilliseconds(100) }, CancellationToken.None))
+            {
+                updates.Add(update);
+            }
+        });
+        Assert.True(SpinWait.SpinUntil(() => bed.Bed.Journal.Snapshot().Any(r => r.Kind == "api-events-open"), Bound), "the wait never opened /events");
+        bed.Bed.FireStop(PullFraming.Prefixed);
+        await waiting.WaitAsync(Bound);
+
+        Assert.Equal(BatchWaitUpdateKind.Finished, updates[^1].Kind);
+        Assert.True(updates[^1].Summary!.Halted);
+        Assert.DoesNotContain(_log, line => line.StartsWith("Saw ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_event_stream_reader_takes_salt_api_records_including_the_first_without_a_blank_line()
     {
         var text = "retry: 400\ntag: salt/batch/1/progress\ndata: {\"tag\": \"salt/batch/1/progress\", \"data\": {\"completed\": 3, \"_stamp\": \"x\"}}\n\n"
