@@ -164,11 +164,14 @@ Describe 'Reading through salt-api' {
         { Get-SaltBatch -Master alpha } | Should -Throw -ErrorId 'SaltApiNotSupported,SaltBatch.GetSaltBatchCommand' -ExpectedMessage '*batch history*needs the master host*'
     }
 
-    It 'formats deserialized results (as PowerShell remoting returns them) like local ones' {
-        $path = Join-Path $TestDrive 'remoted.xml'
-        Get-SaltActiveBatch -Master alpha | Export-Clixml -LiteralPath $path
-        $remoted = Import-Clixml -LiteralPath $path
+    It 'formats results that come back over PowerShell remoting like local ones' {
+        # A background job speaks the remoting protocol to a child pwsh: its objects come back as the same
+        # Deserialized.SaltBatch.* types as from Invoke-Command -HostName master { Get-SaltActiveBatch }.
+        $module = Get-SaltBatchModulePath
+        $config = $Alpha.ConfigPath
+        $remoted = @(Start-Job { Import-Module $using:module; Get-SaltActiveBatch -ConfigPath $using:config } | Receive-Job -Wait -AutoRemoveJob)
 
+        $remoted | Should -HaveCount 3
         $remoted[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.SaltBatch.SaltBatchInfo'
         $table = $remoted | Format-Table | Out-String -Width 200
         $table | Should -Match 'Jid\s+Function\s+Target\s+Done/Total\s+Active\s+Pending\s+Failed\s+State\s+Age'

@@ -46,11 +46,9 @@ public sealed class SaltMasterConnection
     /// <summary>The master on this host, read directly: what results of local reads name in their <c>Master</c> property.</summary>
     internal bool IsThisHost { get; }
 
-    /// <summary>A name given to <c>-Master</c> that no connection has; the cmdlet reports it per use.</summary>
-    internal bool IsUnknown => Api is null && !IsThisHost;
-
     internal static SaltMasterConnection ThisHost() => new(SaltMasters.ThisHostName, isThisHost: true);
 
+    /// <summary>A name given to <c>-Master</c> that no connection has; the cmdlet reports it where it is used.</summary>
     internal static SaltMasterConnection Unknown(string name) => new(name, isThisHost: false);
 
     public override string ToString() => Name;
