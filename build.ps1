@@ -324,6 +324,7 @@ function Invoke-Sandbox {
     if ($NoShell) {
         Write-Host "Simulated Salt master running (pid $($sandbox.pid)); batches: $jids."
         Write-Host "Use it:  `$env:SALT_MASTER_CONFIG = '$($sandbox.config)'"
+        Write-Host "Or through its salt-api (self-signed certificate): $($sandbox.connect)"
         Write-Host "Stop it: New-Item '$(Join-Path $sandbox.Root 'stop')'"
         $sandbox.config
         return
@@ -332,7 +333,8 @@ function Invoke-Sandbox {
         $env:SALT_MASTER_CONFIG = $sandbox.config
         $hint = "SIMULATED Salt master (not a real one): `$env:SALT_MASTER_CONFIG = '$($sandbox.config)'. Batches: $jids. " +
             "Try: Get-SaltActiveBatch; Get-SaltActiveBatch | Wait-SaltBatch; Stop-SaltBatch <jid> -Kill; " +
-            "Start-SaltBatch 'app*' -Function state.apply -BatchSize 50% | Wait-SaltBatch (app04 is down: a warning). 'exit' leaves and stops the master."
+            "Start-SaltBatch 'app*' -Function state.apply -BatchSize 50% | Wait-SaltBatch (app04 is down: a warning). " +
+            "Through its salt-api: $($sandbox.connect); then Get-SaltActiveBatch -Master sandbox. 'exit' leaves and stops the master."
         Enter-ModuleShell -Hint $hint
         $exitCode = $LASTEXITCODE
     }

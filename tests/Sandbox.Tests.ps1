@@ -28,6 +28,21 @@ Describe 'The sandbox master' {
         (Get-SaltBatch -Jid $finished.jid).State | Should -Be 'Complete'
     }
 
+    It 'serves salt-api: its printed Connect-SaltMaster line connects, and the batches read through it are the local ones' {
+        $Ready.connect | Should -BeLike "Connect-SaltMaster -Uri https://127.0.0.1:*/ -Credential * -Name sandbox -SkipCertificateCheck"
+        $connection = Invoke-Expression $Ready.connect
+        try {
+            $connection.Name | Should -Be 'sandbox'
+            $remote = @(Get-SaltActiveBatch -Master sandbox)
+            $local = @(Get-SaltActiveBatch)
+            ($remote.Jid | Sort-Object) | Should -Be ($local.Jid | Sort-Object)
+            $remote.Master | Sort-Object -Unique | Should -Be 'sandbox'
+        }
+        finally {
+            Disconnect-SaltMaster sandbox
+        }
+    }
+
     It 'drives its batches to completion for Wait-SaltBatch' {
         $running = $Ready.batches | Where-Object fun -In 'state.apply', 'test.ping'
 

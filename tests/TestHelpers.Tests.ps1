@@ -2,16 +2,16 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $script:InstallMessage = "Test peers missing: install Debian's python3-msgpack and python3-zmq (apt-get install python3-msgpack python3-zmq)"
+    $script:InstallMessage = "Test peers missing: install Debian's python3-msgpack, python3-zmq, salt-pepper and python3-requests (apt-get install python3-msgpack python3-zmq salt-pepper python3-requests)"
 }
 
 Describe 'Get-PeerPython' {
     BeforeEach { $script:SavedPython = $env:SALTBATCH_PYTHON }
     AfterEach { $env:SALTBATCH_PYTHON = $script:SavedPython }
 
-    It 'returns an interpreter that imports msgpack and zmq' {
+    It 'returns an interpreter that imports msgpack, zmq, pepper and requests' {
         $python = Get-PeerPython
-        & $python -c 'import msgpack, zmq'
+        & $python -c 'import msgpack, zmq, pepper.libpepper, requests'
         $LASTEXITCODE | Should -Be 0
     }
 

@@ -17,7 +17,7 @@ Set-StrictMode -Version Latest
 $script:RepoRoot = if ($env:SALTBATCH_REPO_ROOT) { $env:SALTBATCH_REPO_ROOT } else { Split-Path -Parent $PSScriptRoot }
 
 # Exact wording is part of the contract (a test checks it): it tells the reader what to install.
-$script:PeersMissingMessage = "Test peers missing: install Debian's python3-msgpack and python3-zmq (apt-get install python3-msgpack python3-zmq)"
+$script:PeersMissingMessage = "Test peers missing: install Debian's python3-msgpack, python3-zmq, salt-pepper and python3-requests (apt-get install python3-msgpack python3-zmq salt-pepper python3-requests)"
 
 function Get-SaltBatchModulePath {
     if ($env:SALTBATCH_MODULE) { return $env:SALTBATCH_MODULE }
@@ -101,7 +101,7 @@ function Start-TestKitProcess {
 function Get-PeerPython {
     <#
         Returns the interpreter for the Python peers (SALTBATCH_PYTHON, default /usr/bin/python3,
-        Debian's, which sees the apt-installed python3-msgpack and python3-zmq; a pyenv python3
+        Debian's, which sees the apt-installed python3-msgpack, python3-zmq and salt-pepper; a pyenv python3
         on PATH does not). Throws the install instructions if it cannot import msgpack and zmq.
     #>
     [CmdletBinding()]
@@ -110,7 +110,7 @@ function Get-PeerPython {
     $ok = $false
     if (Test-Path -LiteralPath $python -PathType Leaf) {
         try {
-            & $python -c 'import msgpack, zmq' 2>$null
+            & $python -c 'import msgpack, zmq, pepper.libpepper, requests' 2>$null
             $ok = $LASTEXITCODE -eq 0
         }
         catch {
@@ -119,7 +119,7 @@ function Get-PeerPython {
         }
     }
     if (-not $ok) {
-        Write-Verbose "'$python' cannot import msgpack and zmq."
+        Write-Verbose "'$python' cannot import msgpack, zmq, pepper and requests."
         throw $script:PeersMissingMessage
     }
     $python

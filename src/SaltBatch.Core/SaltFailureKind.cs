@@ -22,4 +22,25 @@ public enum SaltFailureKind
     AlreadyComplete,
     InvalidArgument,
     NoMinions,
+
+    /// <summary>salt-api refused the login: user, password or eauth.</summary>
+    ApiAuthenticationFailed,
+
+    /// <summary>salt-api accepted the login, but the master's external_auth does not allow the call.</summary>
+    ApiAccessDenied,
+
+    /// <summary>The master does not enable the salt-api client needed (netapi_enable_clients).</summary>
+    ApiClientDisabled,
+
+    /// <summary>The master has no batch runner (a Salt release before it).</summary>
+    BatchRunnerMissing,
+
+    /// <summary>The salt-api's TLS certificate is not trusted, so the connection was refused.</summary>
+    CertificateNotTrusted,
+
+    /// <summary>salt-api has no route for what was asked; it needs the master host.</summary>
+    NotSupportedRemotely,
+
+    /// <summary>salt-api answered something a client cannot use (an unexpected status or body).</summary>
+    ApiError,
 }

@@ -1,37 +1,60 @@
 using System.Management.Automation;
+using SaltBatch.Core.Batches;
 
 namespace SaltBatch;
 
 /// <summary>
-/// <para type="synopsis">Gets every batch in the master's active-batch index, like <c>salt-run batch.list_active</c>.</para>
+/// <para type="synopsis">Gets every batch in the master's active-batch index, like <c>salt-run batch.list_active</c>; on several masters at once with -Master.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SaltActiveBatch")]
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class GetSaltActiveBatchCommand : SaltCmdletBase
 {
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Masters reached through salt-api (Connect-SaltMaster), or their names; asked in parallel. Default: this host's master.</summary>
+    [Parameter]
+    [SaltMasterArgument]
+    [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
+    public SaltMasterConnection[]? Master { get; set; }
+
     protected override void EndProcessing()
     {
-        IReadOnlyList<string> indexNotes = [];
-        var entries = Guard(() => Catalog.ListActive(out indexNotes));
-        foreach (var note in indexNotes)
+        var masters = Masters(Master);
+        var results = MasterFanOut.Start(masters, master => master.ListActiveAsync(Note, _stopping.Token));
+        foreach (var pending in results)
         {
-            WriteVerbose($"Skipped in {Catalog.Layout.ActiveIndexPath}: {note}.");
-        }
+            var result = pending.GetAwaiter().GetResult();
+            FlushNotes();
+            if (result.Failure is { } failure)
+            {
+                // One master asked: it not answering is a broken environment. Several: it is that master's error.
+                if (masters.Count == 1)
+                {
+                    ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, result.Master.Name));
+                }
 
-        foreach (var entry in entries)
-        {
-            if (entry.Failure is not null)
-            {
-                WriteFailure(entry.Failure, entry.Jid);
+                WriteFailure(failure, result.Master.Name);
+                continue;
             }
-            else if (entry.Summary is null)
+
+            foreach (var entry in result.Value!)
             {
-                WriteVerbose($"Dropped active batch {entry.Jid} as salt-run batch.list_active does: {entry.DroppedBecause}");
-            }
-            else
-            {
-                WriteObject(new SaltBatchInfo(entry.Summary, DateTimeOffset.UtcNow));
+                if (entry.Failure is not null)
+                {
+                    WriteFailure(entry.Failure, entry.Jid);
+                }
+                else if (entry.Summary is null)
+                {
+                    WriteVerbose($"Dropped active batch {entry.Jid} as salt-run batch.list_active does: {entry.DroppedBecause}");
+                }
+                else
+                {
+                    WriteObject(new SaltBatchInfo(entry.Summary, DateTimeOffset.UtcNow, result.Master.Name));
+                }
             }
         }
     }
+
+    protected override void StopProcessing() => _stopping.Cancel();
 }

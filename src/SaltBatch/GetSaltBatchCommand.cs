@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SaltBatch.Core;
+using SaltBatch.Core.Batches;
 using SaltBatch.Core.Cache;
 
 namespace SaltBatch;
@@ -52,6 +53,16 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
     [Parameter(ParameterSetName = ListSet)]
     public DateTime? Before { get; set; }
 
+    /// <summary>
+    /// With -Jid: masters reached through salt-api (Connect-SaltMaster), or their names, asked in parallel; a JID is
+    /// an error only when no master has it. The history (no -Jid) needs the master host.
+    /// </summary>
+    [Parameter(ParameterSetName = ByJidSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ListSet)]
+    [SaltMasterArgument]
+    [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
+    public SaltMasterConnection[]? Master { get; set; }
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName != ByJidSet)
@@ -59,20 +70,37 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
             return;
         }
 
+        var masters = Masters(Master);
         foreach (var jid in Jid)
         {
-            try
+            if (!ValidJid(jid))
+            {
+                continue;
+            }
+
+            if (masters.Count == 1 && masters[0] is LocalBatchMaster)
             {
                 WriteVerbose($"Reading {Catalog.Layout.BatchStatePath(jid)} for JID {Core.Cache.Jid.Describe(jid)}.");
-                WriteObject(new SaltBatchInfo(Catalog.GetSummary(jid), DateTimeOffset.UtcNow));
             }
-            catch (SaltBatchException exception) when (exception.Kind != SaltFailureKind.AccessDenied)
+
+            var results = MasterFanOut.Start(masters, master => master.GetSummaryAsync(jid, Note, _stopping.Token)).Select(task => task.GetAwaiter().GetResult()).ToArray();
+            FlushNotes();
+            foreach (var result in results)
             {
-                WriteFailure(exception, jid);
+                if (result.Value is { } summary)
+                {
+                    WriteObject(new SaltBatchInfo(summary, DateTimeOffset.UtcNow, result.Master.Name));
+                }
             }
-            catch (SaltBatchException exception)
+
+            foreach (var failure in Reportable(results))
             {
-                ThrowTerminatingError(SaltErrors.ToErrorRecord(exception, jid));
+                if (failure.Kind == SaltFailureKind.AccessDenied)
+                {
+                    ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, jid));
+                }
+
+                WriteFailure(failure, jid);
             }
         }
     }
@@ -84,6 +112,7 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
             return;
         }
 
+        RequireThisHost(Master, "The batch history (Get-SaltBatch without -Jid)");
         var filter = new BatchHistoryFilter(State, Function, Target, User, After, Before);
         WriteVerbose($"Scanning {Catalog.Layout.JobsDir} for {JobCacheLayout.BatchStateFileName} files.");
         try
@@ -96,7 +125,7 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
                 }
                 else
                 {
-                    WriteObject(new SaltBatchInfo(entry.Summary!, DateTimeOffset.UtcNow));
+                    WriteObject(new SaltBatchInfo(entry.Summary!, DateTimeOffset.UtcNow, SaltMasters.ThisHostName));
                 }
             }
         }

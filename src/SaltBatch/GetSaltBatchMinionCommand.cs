@@ -31,9 +31,14 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
     [Parameter]
     public SwitchParameter IncludeReturn { get; set; }
 
+    /// <summary>Only this host's master: salt-api has no per-minion view, so a salt-api connection is refused with a clear error.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SaltMasterArgument]
+    [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
+    public SaltMasterConnection[]? Master { get; set; }
+
     protected override void BeginProcessing()
     {
-        base.BeginProcessing();
         var patterns = Minion?.Select(pattern => WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase)).ToArray();
         _query = new BatchMinionQuery
         {
@@ -45,6 +50,7 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
 
     protected override void ProcessRecord()
     {
+        RequireThisHost(Master, "Per-minion detail (Get-SaltBatchMinion)");
         try
         {
             WriteVerbose($"Reading {Catalog.Layout.BatchStatePath(Jid)} for JID {Core.Cache.Jid.Describe(Jid)}.");

@@ -21,9 +21,13 @@ public abstract class JidCompleter : IArgumentCompleter
         {
             var (quote, word) = Unquote(wordToComplete ?? string.Empty);
             var matches = Matcher(word);
-            var catalog = Catalog(fakeBoundParameters);
             var now = DateTimeOffset.UtcNow;
-            return Candidates(catalog, matches).Select(summary => Result(summary, quote, now)).ToList();
+            var masters = MastersOnTheLine(fakeBoundParameters);
+            var candidates = masters.Count == 0 || masters.Any(master => master.IsThisHost)
+                ? Candidates(Catalog(fakeBoundParameters), matches)
+                : [];
+            var remote = masters.Where(master => master.Api is not null).SelectMany(master => RemoteJidCandidates.Active(master.Api!, matches));
+            return candidates.Concat(remote).DistinctBy(summary => summary.Jid).Select(summary => Result(summary, quote, now)).ToList();
         }
         catch (Exception)
         {
@@ -34,6 +38,12 @@ public abstract class JidCompleter : IArgumentCompleter
 
     /// <summary>The batches to offer, best first, each JID matching.</summary>
     protected abstract IEnumerable<BatchSummary> Candidates(BatchCatalog catalog, Func<string, bool> jidMatches);
+
+    /// <summary>The -Master values already typed: connections, names, or this host's name.</summary>
+    private static IReadOnlyList<SaltMasterConnection> MastersOnTheLine(IDictionary boundParameters) =>
+        boundParameters.Contains("Master") && new SaltMasterArgumentAttribute().Transform(null!, boundParameters["Master"]) is SaltMasterConnection[] masters
+            ? masters
+            : [];
 
     private static BatchCatalog Catalog(IDictionary boundParameters)
     {

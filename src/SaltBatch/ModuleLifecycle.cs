@@ -33,6 +33,7 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer
 
     public static void Release()
     {
+        SaltMasters.Release();
         NetMqRuntime.Cleanup();
         ReleaseCount++;
     }

@@ -8,8 +8,9 @@ namespace SaltBatch;
 /// </summary>
 public sealed class SaltBatchInfo
 {
-    internal SaltBatchInfo(BatchSummary summary, DateTimeOffset now)
+    internal SaltBatchInfo(BatchSummary summary, DateTimeOffset now, string master)
     {
+        Master = master;
         Jid = summary.Jid;
         Function = summary.Function;
         Target = summary.Target;
@@ -77,6 +78,12 @@ public sealed class SaltBatchInfo
     /// <summary>Minions finished (completed or failed) as a percentage of the total.</summary>
     public double PercentComplete { get; }
 
-    /// <summary>Minions dispatched and not yet returned: what <c>Stop-SaltBatch -Kill</c> targets.</summary>
+    /// <summary>
+    /// Minions dispatched and not yet returned: what <c>Stop-SaltBatch -Kill</c> targets. Empty through salt-api:
+    /// the runner's summary counts them (<see cref="Active"/>) without naming them.
+    /// </summary>
     public string[] ActiveMinions { get; }
+
+    /// <summary>The master the batch is on: the salt-api connection's name, or this host's name for local reads. Piping the object on goes back to it.</summary>
+    public string Master { get; }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using SaltBatch.Core;
+using SaltBatch.Core.Api;
 using SaltBatch.Core.Batches;
 using SaltBatch.Core.Bus;
 using SaltBatch.Core.Cache;
@@ -8,13 +10,16 @@ using SaltBatch.Core.Config;
 namespace SaltBatch;
 
 /// <summary>
-/// What every SaltBatch cmdlet shares: where the master is (-ConfigPath, -CacheDir), resolved once per call, and
-/// how core failures become errors. A broken environment ends the call; a bad item is one error and the call goes on.
+/// What every SaltBatch cmdlet shares: where the master is (-ConfigPath, -CacheDir for this host's master; salt-api
+/// connections for others), resolved once per call and only when needed, and how core failures become errors. A
+/// broken environment ends the call; a bad item is one error and the call goes on.
 /// </summary>
 public abstract class SaltCmdletBase : PSCmdlet
 {
+    private readonly ConcurrentQueue<string> _notes = new();
     private MasterConfig? _config;
     private BatchCatalog? _catalog;
+    private LocalBatchMaster? _localMaster;
 
     /// <summary>The master config file (default: $env:SALT_MASTER_CONFIG, else /etc/salt/master); a directory means DIR/master.</summary>
     [Parameter]
@@ -29,45 +34,113 @@ public abstract class SaltCmdletBase : PSCmdlet
     /// <summary>The module-wide default for -Framing, for masters whose framing should never be probed.</summary>
     public const string FramingVariable = "SALTBATCH_EVENT_FRAMING";
 
-    protected MasterConfig Config => _config ?? throw new InvalidOperationException("BeginProcessing resolves the configuration first.");
+    /// <summary>This host's master configuration, read (and checked) on first use: a call that only talks to salt-api never needs it.</summary>
+    protected MasterConfig Config => _config ?? ResolveLocal();
 
     protected BatchCatalog Catalog => _catalog ??= new BatchCatalog(new JobCacheLayout(Config.CacheDir, Config.HashType));
+
+    /// <summary>The master on this host, as one of the masters a cmdlet can work on.</summary>
+    protected LocalBatchMaster LocalMaster => _localMaster ??= new LocalBatchMaster(
+        SaltMasters.ThisHostName, Catalog, new MasterEventBus(MasterConnections.EventBus(Config)), () => MasterConnections.Publisher(Config));
 
     /// <summary>Whether the cmdlet reads the job cache (and so needs it to exist and be enterable).</summary>
     protected virtual bool NeedsCache => true;
 
-    protected override void BeginProcessing()
+    /// <summary>A queue the core's background work logs to; <see cref="FlushNotes"/> writes it on the pipeline thread.</summary>
+    protected Action<string> Note => _notes.Enqueue;
+
+    protected void FlushNotes()
     {
-        _config = LoadConfig();
-        foreach (var warning in _config.Warnings)
+        while (_notes.TryDequeue(out var note))
         {
-            WriteWarning(warning);
-        }
-
-        WriteVerbose($"Master config: {(_config.ConfigFileFound ? string.Join(", ", _config.ConfigFiles) : $"{_config.ConfigFile} (not found; Salt's defaults apply)")}; cachedir {_config.CacheDir}; hash_type {_config.HashType}.");
-        if (!_config.ConfigFileFound && CacheDir is null)
-        {
-            var message = $"No Salt master config at '{_config.ConfigFile}'. Run this on the Salt master host, or give -ConfigPath (the master config file) or -CacheDir (the master's cachedir).";
-            if (NeedsCache)
-            {
-                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException(message, _config.ConfigFile), "SaltMasterConfigNotFound", ErrorCategory.ObjectNotFound, _config.ConfigFile));
-            }
-
-            WriteWarning(message);
-        }
-
-        if (NeedsCache)
-        {
-            Guard(() =>
-            {
-                _ = Catalog;
-                CacheDirectory.EnsureUsable(_config.CacheDir);
-            });
+            WriteVerbose(note);
         }
     }
 
     protected void WriteFailure(SaltBatchException exception, object? target = null) =>
         WriteError(SaltErrors.ToErrorRecord(exception, target));
+
+    /// <summary>
+    /// The masters to work on: this host's when <paramref name="given"/> is empty, else each connection (a salt-api
+    /// master) or this host's name. An unknown name is one SaltMasterNotConnected error and is left out.
+    /// </summary>
+    protected IReadOnlyList<IBatchMaster> Masters(SaltMasterConnection[]? given)
+    {
+        if (given is null || given.Length == 0)
+        {
+            return [LocalMaster];
+        }
+
+        var masters = new List<IBatchMaster>();
+        foreach (var connection in given.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            if (connection.IsThisHost)
+            {
+                masters.Add(LocalMaster);
+            }
+            else if (connection.Api is { } api)
+            {
+                masters.Add(new SaltApiBatchMaster(api));
+            }
+            else
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"No salt-api connection named '{connection.Name}' in this session. Connect first (Connect-SaltMaster -Uri https://<host>:8000 -Credential <credential> -Name {connection.Name}), or see Get-SaltMasterConnection; '{SaltMasters.ThisHostName}' is this host's master."),
+                    "SaltMasterNotConnected",
+                    ErrorCategory.ObjectNotFound,
+                    connection.Name));
+            }
+        }
+
+        return masters;
+    }
+
+    /// <summary>Checks a JID before any master is asked (one error, not one per master); false after writing SaltBatchInvalidJid.</summary>
+    protected bool ValidJid(string jid)
+    {
+        try
+        {
+            Core.Cache.Jid.Validate(jid);
+            return true;
+        }
+        catch (SaltBatchException exception)
+        {
+            WriteFailure(exception, jid);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The failures worth reporting when one JID was asked of several masters: a master that does not have the batch
+    /// is no error when another one has it (a JID lives on one master); every other failure is.
+    /// </summary>
+    protected static IEnumerable<SaltBatchException> Reportable<T>(IReadOnlyList<MasterResult<T>> results)
+    {
+        var foundSomewhere = results.Any(result => result.Failure is null || result.Failure.Kind != SaltFailureKind.NotFound);
+        return results
+            .Select(result => result.Failure)
+            .OfType<SaltBatchException>()
+            .Where(failure => failure.Kind != SaltFailureKind.NotFound || !foundSomewhere);
+    }
+
+    /// <summary>
+    /// Ends the call with SaltApiNotSupported when any of <paramref name="given"/> is a salt-api master: for what
+    /// salt-api has no route for (salt-start-and-api.md §1.11), which needs the master host.
+    /// </summary>
+    /// <param name="what">What needs the master host, e.g. "Per-minion detail (Get-SaltBatchMinion)".</param>
+    protected void RequireThisHost(SaltMasterConnection[]? given, string what)
+    {
+        if (given?.FirstOrDefault(connection => !connection.IsThisHost) is not { } remote)
+        {
+            return;
+        }
+
+        var exception = new SaltBatchException(
+            SaltFailureKind.NotSupportedRemotely,
+            $"{what} needs the master host: salt-api has no route for it (it offers the batch runner's status, list_active and stop only), so it cannot be done through '{remote.Name}'. Run the command on the master itself, as root or the master's user, or over PowerShell remoting: Invoke-Command -HostName <master> {{ Import-Module SaltBatch; {MyInvocation.MyCommand.Name} ... }}.",
+            remote.Name);
+        ThrowTerminatingError(SaltErrors.ToErrorRecord(exception, remote.Name));
+    }
 
     /// <summary>Runs a step whose failure means the environment is broken, ending the call with the mapped error.</summary>
     protected void Guard(Action step)
@@ -120,6 +193,40 @@ public abstract class SaltCmdletBase : PSCmdlet
             ErrorCategory.InvalidArgument,
             setting));
         return (PullFraming.Auto, null);
+    }
+
+    /// <summary>Reads the master config, says where it came from, and checks the cache when the cmdlet needs it.</summary>
+    private MasterConfig ResolveLocal()
+    {
+        var config = LoadConfig();
+        _config = config;
+        foreach (var warning in config.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        WriteVerbose($"Master config: {(config.ConfigFileFound ? string.Join(", ", config.ConfigFiles) : $"{config.ConfigFile} (not found; Salt's defaults apply)")}; cachedir {config.CacheDir}; hash_type {config.HashType}.");
+        if (!config.ConfigFileFound && CacheDir is null)
+        {
+            var message = $"No Salt master config at '{config.ConfigFile}'. Run this on the Salt master host, or give -ConfigPath (the master config file) or -CacheDir (the master's cachedir); from a workstation, use Connect-SaltMaster and -Master.";
+            if (NeedsCache)
+            {
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException(message, config.ConfigFile), "SaltMasterConfigNotFound", ErrorCategory.ObjectNotFound, config.ConfigFile));
+            }
+
+            WriteWarning(message);
+        }
+
+        if (NeedsCache)
+        {
+            Guard(() =>
+            {
+                _ = Catalog;
+                CacheDirectory.EnsureUsable(config.CacheDir);
+            });
+        }
+
+        return config;
     }
 
     private MasterConfig LoadConfig()

@@ -27,6 +27,13 @@ internal static class SaltErrors
         [SaltFailureKind.AlreadyComplete] = ("SaltBatchAlreadyComplete", ErrorCategory.InvalidOperation),
         [SaltFailureKind.InvalidArgument] = ("SaltBatchInvalidArgument", ErrorCategory.InvalidArgument),
         [SaltFailureKind.NoMinions] = ("SaltBatchNoMinions", ErrorCategory.ObjectNotFound),
+        [SaltFailureKind.ApiAuthenticationFailed] = ("SaltApiAuthenticationFailed", ErrorCategory.AuthenticationError),
+        [SaltFailureKind.ApiAccessDenied] = ("SaltApiAccessDenied", ErrorCategory.PermissionDenied),
+        [SaltFailureKind.ApiClientDisabled] = ("SaltApiClientDisabled", ErrorCategory.NotEnabled),
+        [SaltFailureKind.BatchRunnerMissing] = ("SaltApiBatchRunnerMissing", ErrorCategory.NotImplemented),
+        [SaltFailureKind.CertificateNotTrusted] = ("SaltApiCertificateNotTrusted", ErrorCategory.SecurityError),
+        [SaltFailureKind.NotSupportedRemotely] = ("SaltApiNotSupported", ErrorCategory.NotImplemented),
+        [SaltFailureKind.ApiError] = ("SaltApiError", ErrorCategory.InvalidResult),
     };
 
     public static ErrorRecord ToErrorRecord(SaltBatchException exception, object? target = null)

@@ -70,6 +70,14 @@ public sealed class StartSaltBatchCommand : SaltCmdletBase
     [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
     public string Framing { get; set; } = nameof(PullFraming.Auto);
 
+    /// <summary>Only this host's master: salt-api has no route that starts a master-driven batch (start-and-api §1.11).</summary>
+    [Parameter]
+    [SaltMasterArgument]
+    [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
+    public SaltMasterConnection[]? Master { get; set; }
+
+    protected override void BeginProcessing() => RequireThisHost(Master, "Starting a batch (Start-SaltBatch)");
+
     protected override void ProcessRecord()
     {
         _targets.AddRange(Target);
@@ -114,7 +122,7 @@ public sealed class StartSaltBatchCommand : SaltCmdletBase
                 WriteWarning($"Batch {outcome.Jid} is written, but salt/batch/{outcome.Jid}/new could not be fired ({failure.Message}); the master's BatchManager adopts it from the active index on its next tick.");
             }
 
-            WriteObject(new SaltBatchInfo(outcome.State.ToSummary(), DateTimeOffset.UtcNow));
+            WriteObject(new SaltBatchInfo(outcome.State.ToSummary(), DateTimeOffset.UtcNow, SaltMasters.ThisHostName));
         }
         catch (SaltBatchException exception)
         {

@@ -43,9 +43,22 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
     public string Framing { get; set; } = nameof(PullFraming.Auto);
 
+    /// <summary>Masters reached through salt-api (Connect-SaltMaster), or their names; piped batches go back to the master they came from.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SaltMasterArgument]
+    [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
+    public SaltMasterConnection[]? Master { get; set; }
+
     protected override void ProcessRecord()
     {
-        var (framing, forcedBy) = ResolveFraming(Framing);
+        var masters = Masters(Master);
+        if (masters.Count == 0)
+        {
+            return;
+        }
+
+        // Framing is the local event bus's; through salt-api the master's runner fires the stop itself.
+        var (framing, forcedBy) = masters.Any(master => master is LocalBatchMaster) ? ResolveFraming(Framing) : (PullFraming.Auto, null);
         var options = new StopOptions
         {
             Kill = Kill,
@@ -54,39 +67,32 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
             Framing = framing,
             FramingForcedBy = forcedBy,
         };
-        var bus = new MasterEventBus(MasterConnections.EventBus(Config));
         foreach (var jid in Jid)
         {
             var action = Kill ? "Kill the in-flight minions (saltutil.kill_job) and stop the batch" : "Stop the batch (no new minions are dispatched)";
-            if (!ShouldProcess($"Salt batch {Core.Cache.Jid.Describe(jid)}", action))
+            var where = masters.Count == 1 && masters[0] is LocalBatchMaster ? string.Empty : $" on {string.Join(", ", masters.Select(m => m.Name))}";
+            if (!ValidJid(jid) || !ShouldProcess($"Salt batch {Core.Cache.Jid.Describe(jid)}{where}", action))
             {
                 continue;
             }
 
-            var log = new List<string>();
-            var stopper = new BatchStopper(Catalog, bus, () => MasterConnections.Publisher(Config), log.Add);
+            var results = MasterFanOut.Start(masters, master => master.StopAsync(jid, options, Note, _stopping.Token));
             try
             {
-                var outcome = stopper.StopAsync(jid, options, _stopping.Token).GetAwaiter().GetResult();
-                log.ForEach(WriteVerbose);
-                if (outcome.KillFailure is { } killFailure)
+                var outcomes = results.Select(task => task.GetAwaiter().GetResult()).ToArray();
+                FlushNotes();
+                foreach (var result in outcomes)
                 {
-                    WriteWarning($"Batch {jid}: saltutil.kill_job was not published ({killFailure.Message}); the batch was stopped without killing its running minions.");
+                    if (result.Value is { } outcome)
+                    {
+                        Report(result.Master, outcome);
+                    }
                 }
 
-                if (PassThru && outcome.FinalState is { } final)
+                foreach (var failure in Reportable(outcomes))
                 {
-                    WriteObject(new SaltBatchInfo(final, DateTimeOffset.UtcNow));
+                    WriteFailure(failure, jid);
                 }
-                else if (PassThru)
-                {
-                    WriteObject(new SaltBatchInfo(Catalog.GetSummary(jid), DateTimeOffset.UtcNow));
-                }
-            }
-            catch (SaltBatchException exception)
-            {
-                log.ForEach(WriteVerbose);
-                WriteFailure(exception, jid);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -96,4 +102,29 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
+
+    private void Report(IBatchMaster master, StopOutcome outcome)
+    {
+        if (outcome.KillFailure is { } killFailure)
+        {
+            WriteWarning($"Batch {outcome.Jid}: saltutil.kill_job was not published ({killFailure.Message}); the batch was stopped without killing its running minions.");
+        }
+
+        if (!PassThru)
+        {
+            return;
+        }
+
+        try
+        {
+            var final = outcome.FinalState ?? master.GetSummaryAsync(outcome.Jid, Note, _stopping.Token).GetAwaiter().GetResult();
+            WriteObject(new SaltBatchInfo(final, DateTimeOffset.UtcNow, master.Name));
+        }
+        catch (SaltBatchException exception)
+        {
+            WriteFailure(exception, outcome.Jid);
+        }
+
+        FlushNotes();
+    }
 }

@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Threading.Channels;
 using SaltBatch.Core;
 using SaltBatch.Core.Batches;
-using SaltBatch.Core.Bus;
 
 namespace SaltBatch;
 
@@ -14,8 +13,8 @@ namespace SaltBatch;
 public sealed class WaitSaltBatchCommand : SaltCmdletBase
 {
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<string> _jids = [];
-    private readonly Dictionary<string, int> _progressIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<IBatchMaster, List<string>> _jids = [];
+    private readonly Dictionary<(string Master, string Jid), int> _progressIds = [];
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -27,26 +26,67 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
     [ValidateRange(1, int.MaxValue)]
     public int TimeoutSec { get; set; }
 
+    /// <summary>Masters reached through salt-api (Connect-SaltMaster), or their names; piped batches are followed on the master they came from.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SaltMasterArgument]
+    [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
+    public SaltMasterConnection[]? Master { get; set; }
+
     // Piped batches are collected and waited for together, so each gets its own progress bar and one slow batch
     // does not hold back the output of the others.
-    protected override void ProcessRecord() => _jids.AddRange(Jid);
+    protected override void ProcessRecord()
+    {
+        foreach (var master in Masters(Master))
+        {
+            // One object per master (the local one is cached by the base class; salt-api ones are compared by name).
+            var key = _jids.Keys.FirstOrDefault(known => known.Name.Equals(master.Name, StringComparison.OrdinalIgnoreCase)) ?? master;
+            if (!_jids.TryGetValue(key, out var jids))
+            {
+                _jids[key] = jids = [];
+            }
+
+            jids.AddRange(Jid);
+        }
+    }
 
     protected override void EndProcessing()
     {
-        var notes = new ConcurrentQueue<string>();
-        var waiter = new BatchWaiter(Catalog, new MasterEventBus(MasterConnections.EventBus(Config)), notes.Enqueue);
         var options = new WaitOptions { Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null };
-        var updates = waiter.WaitAsync(_jids, options, _stopping.Token).GetAsyncEnumerator(_stopping.Token);
+        var updates = Channel.CreateUnbounded<(IBatchMaster Master, BatchWaitUpdate Update)>();
+        var waits = _jids.Select(pair => Task.Run(async () =>
+        {
+            await foreach (var update in new BatchWaiter(pair.Key, Note).WaitAsync(pair.Value, options, _stopping.Token).ConfigureAwait(false))
+            {
+                await updates.Writer.WriteAsync((pair.Key, update), _stopping.Token).ConfigureAwait(false);
+            }
+        })).ToArray();
+        _ = Task.WhenAll(waits).ContinueWith(all => updates.Writer.TryComplete(all.Exception?.InnerException), TaskScheduler.Default);
+
+        // A JID asked of several masters lives on one: "not found" elsewhere is only reported if no master has it.
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var notFound = new List<(string Jid, SaltBatchException Failure)>();
         try
         {
-            while (updates.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            while (updates.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
             {
-                while (notes.TryDequeue(out var note))
+                while (updates.Reader.TryRead(out var item))
                 {
-                    WriteVerbose(note);
-                }
+                    FlushNotes();
+                    if (item.Update.Failure?.Kind == SaltFailureKind.NotFound && _jids.Count > 1)
+                    {
+                        notFound.Add((item.Update.Jid, item.Update.Failure));
+                        continue;
+                    }
 
-                Report(updates.Current);
+                    found.Add(item.Update.Jid);
+                    Report(item.Master, item.Update);
+                }
+            }
+
+            FlushNotes();
+            foreach (var (jid, failure) in notFound.Where(missing => !found.Contains(missing.Jid)))
+            {
+                WriteFailure(failure, jid);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -54,26 +94,27 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
         }
         finally
         {
-            updates.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            // Ends the other waits when this one ends early (a terminating error); a no-op once all are done.
+            _stopping.Cancel();
         }
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
 
-    private void Report(BatchWaitUpdate update)
+    private void Report(IBatchMaster master, BatchWaitUpdate update)
     {
         switch (update.Kind)
         {
             case BatchWaitUpdateKind.Progress:
-                WriteProgress(ProgressFor(update));
+                WriteProgress(ProgressFor(master, update));
                 break;
             case BatchWaitUpdateKind.Finished:
-                EndProgress(update);
-                WriteObject(new SaltBatchInfo(update.Summary!, DateTimeOffset.UtcNow));
+                EndProgress(master, update);
+                WriteObject(new SaltBatchInfo(update.Summary!, DateTimeOffset.UtcNow, master.Name));
                 break;
             case BatchWaitUpdateKind.TimedOut:
-                EndProgress(update);
-                WriteFailure(update.Failure!, new SaltBatchInfo(update.Summary!, DateTimeOffset.UtcNow));
+                EndProgress(master, update);
+                WriteFailure(update.Failure!, new SaltBatchInfo(update.Summary!, DateTimeOffset.UtcNow, master.Name));
                 break;
             case BatchWaitUpdateKind.Failed when update.Failure!.Kind == SaltFailureKind.AccessDenied:
                 ThrowTerminatingError(SaltErrors.ToErrorRecord(update.Failure, update.Jid));
@@ -84,17 +125,18 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
         }
     }
 
-    private ProgressRecord ProgressFor(BatchWaitUpdate update)
+    private ProgressRecord ProgressFor(IBatchMaster master, BatchWaitUpdate update)
     {
         var summary = update.Summary!;
-        if (!_progressIds.TryGetValue(update.Jid, out var id))
+        if (!_progressIds.TryGetValue((master.Name, update.Jid), out var id))
         {
             id = _progressIds.Count + 1;
-            _progressIds[update.Jid] = id;
+            _progressIds[(master.Name, update.Jid)] = id;
         }
 
-        var info = new SaltBatchInfo(summary, DateTimeOffset.UtcNow);
-        return new ProgressRecord(id, $"Salt batch {update.Jid} ({summary.Function} on {summary.Target})", $"{summary.Completed}/{summary.Total} done, {summary.Active} active, {summary.Failed} failed")
+        var info = new SaltBatchInfo(summary, DateTimeOffset.UtcNow, master.Name);
+        var on = master is LocalBatchMaster ? string.Empty : $" on {master.Name}";
+        return new ProgressRecord(id, $"Salt batch {update.Jid} ({summary.Function} on {summary.Target}){on}", $"{summary.Completed}/{summary.Total} done, {summary.Active} active, {summary.Failed} failed")
         {
             PercentComplete = (int)Math.Clamp(Math.Floor(info.PercentComplete), 0, 100),
             SecondsRemaining = update.EstimatedRemaining is { } left ? (int)Math.Ceiling(left.TotalSeconds) : -1,
@@ -102,11 +144,11 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
     }
 
     /// <summary>Closes the batch's progress bar, if it had one (batches finished before the wait never got one).</summary>
-    private void EndProgress(BatchWaitUpdate update)
+    private void EndProgress(IBatchMaster master, BatchWaitUpdate update)
     {
-        if (_progressIds.ContainsKey(update.Jid))
+        if (_progressIds.ContainsKey((master.Name, update.Jid)))
         {
-            var record = ProgressFor(update);
+            var record = ProgressFor(master, update);
             record.RecordType = ProgressRecordType.Completed;
             WriteProgress(record);
         }

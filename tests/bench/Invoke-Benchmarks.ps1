@@ -7,7 +7,8 @@
     2. For every grid file, in the same run: the reference (tests/bench/reference_summary.py: python3-msgpack loads as
        salt.payload.loads does + the runner's summary; fresh process, peak RSS) and the core (BenchmarkDotNet, plus a
        fresh-process peak-memory run).
-    3. Get-SaltBatch and Get-SaltActiveBatch in a warm pwsh (many iterations), and JID completion with 1,000 batches.
+    3. Get-SaltBatch and Get-SaltActiveBatch in a warm pwsh (many iterations), and JID completion with 1,000 batches;
+       Get-SaltActiveBatch through the simulated salt-api, one master and 5 in parallel (Measure-RemoteListActive.ps1).
     4. Writes the table, the machine and which targets are met to docs/benchmarks.md.
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Bench
@@ -100,6 +101,8 @@ Write-Step 'JID completion with 1,000 active batches'
 $completion = & (Join-Path $PSScriptRoot 'Measure-JidCompletion.ps1') -WorkDir (Join-Path $WorkDir 'completion')
 Write-Step 'Start-SaltBatch with 1,000 answering minions'
 $start = & (Join-Path $PSScriptRoot 'Measure-BatchStart.ps1') -WorkDir (Join-Path $WorkDir 'start')
+Write-Step 'Get-SaltActiveBatch through salt-api: one master, and 5 in parallel'
+$remote = & (Join-Path $PSScriptRoot 'Measure-RemoteListActive.ps1') -WorkDir (Join-Path $WorkDir 'remote') -Markdown
 Write-Step 'Get-SaltBatch peak memory on a 100 MB file'
 $memory = & (Join-Path $PSScriptRoot 'Measure-SummaryMemory.ps1') -WorkDir (Join-Path $WorkDir 'memory')
 
@@ -165,6 +168,8 @@ $lines = @(
     '## Get-SaltBatch peak memory (fresh pwsh)'
     ''
     "A $($memory.FileMB) MB .batch.p: summarised in $($memory.SummarySeconds) s with $($memory.PeakAboveBaseMB) MB peak RSS above the warm baseline ($($memory.BaselineMB) MB)."
+    ''
+) + $remote + @(
     ''
     '## Reproduce'
     ''

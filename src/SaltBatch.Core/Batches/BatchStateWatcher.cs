@@ -8,7 +8,7 @@ namespace SaltBatch.Core.Batches;
 /// <c>.batch.p</c> covers whatever the stream misses (a dropped subscriber, a bus that cannot be reached). Start it
 /// before acting or reading the first state, so no announcement slips by; dispose it to stop listening.
 /// </summary>
-public sealed class BatchStateWatcher : IAsyncDisposable
+public sealed class BatchStateWatcher : IBatchFollower
 {
     private readonly JobCacheLayout _layout;
     private readonly EventSubscriber? _subscriber;
@@ -40,7 +40,9 @@ public sealed class BatchStateWatcher : IAsyncDisposable
     /// The batch's state now, or null when it cannot be read at this moment: the master may be rewriting it, so a
     /// failed read only means "look again".
     /// </summary>
-    public BatchSummary? Read(string jid)
+    public Task<BatchSummary?> ReadAsync(string jid, CancellationToken cancellationToken) => Task.FromResult(Read(jid));
+
+    private BatchSummary? Read(string jid)
     {
         try
         {
@@ -52,10 +54,6 @@ public sealed class BatchStateWatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The first event that satisfies <paramref name="match"/> within <paramref name="slice"/> (events before it are
-    /// consumed), or null when the slice passes first — the caller's cue to re-read anyway.
-    /// </summary>
     public async Task<MasterEvent?> NextAsync(Func<MasterEvent, bool> match, TimeSpan slice, CancellationToken cancellationToken)
     {
         if (slice <= TimeSpan.Zero)

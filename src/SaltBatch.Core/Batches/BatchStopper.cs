@@ -34,19 +34,7 @@ public sealed class BatchStopper
     public async Task<StopOutcome> StopAsync(string jid, StopOptions options, CancellationToken cancellationToken)
     {
         var summary = _catalog.GetSummary(jid);
-        if (summary.Halted)
-        {
-            throw new SaltBatchException(SaltFailureKind.AlreadyHalted, $"Batch {jid} is already halted (reason: {summary.HaltedReason ?? "none"}); nothing was sent.", jid);
-        }
-
-        // The BatchManager would rewrite a finished batch as halted by "stop", losing the fact that it completed.
-        if (summary.IsFinished)
-        {
-            throw new SaltBatchException(
-                SaltFailureKind.AlreadyComplete,
-                $"Batch {jid} already completed ({summary.Completed}/{summary.Total} done, {summary.Failed} failed); there is nothing to stop and nothing was sent.",
-                jid);
-        }
+        StopRefusal.ThrowIfNotStoppable(jid, summary);
 
         // Listen before firing, so the halted event cannot slip by between the two.
         await using var watcher = options.Confirm
@@ -65,7 +53,7 @@ public sealed class BatchStopper
             return new StopOutcome(jid, framing, kill, killFailure, null);
         }
 
-        var (halted, lastSeen) = await WaitForHaltAsync(jid, watcher!, options, cancellationToken).ConfigureAwait(false);
+        var (halted, lastSeen) = await HaltConfirmation.WaitAsync(jid, watcher!, options, _log, _catalog.Layout.BatchStatePath(jid), cancellationToken).ConfigureAwait(false);
         if (halted is null)
         {
             var sent = kill is null ? $"{stopTag}" : $"saltutil.kill_job to {kill.Minions.Count} minion(s) (job {kill.Jid}) and {stopTag}";
@@ -107,34 +95,6 @@ public sealed class BatchStopper
         {
             _log($"saltutil.kill_job for batch {jid} was not published: {exception.Message} The stop event is sent anyway, as the runner does.");
             return (null, exception);
-        }
-    }
-
-    private async Task<(BatchSummary? Halted, BatchSummary? LastSeen)> WaitForHaltAsync(string jid, BatchStateWatcher watcher, StopOptions options, CancellationToken cancellationToken)
-    {
-        var haltedTag = $"salt/batch/{jid}/halted";
-        var deadline = DateTime.UtcNow + options.ConfirmTimeout;
-        BatchSummary? lastSeen = null;
-        while (true)
-        {
-            lastSeen = watcher.Read(jid) ?? lastSeen;
-            if (lastSeen?.Halted == true)
-            {
-                _log($"{_catalog.Layout.BatchStatePath(jid)} says halted ({lastSeen.HaltedReason}).");
-                return (lastSeen, lastSeen);
-            }
-
-            var remaining = deadline - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero)
-            {
-                return (null, lastSeen);
-            }
-
-            var slice = remaining < options.PollInterval ? remaining : options.PollInterval;
-            if (await watcher.NextAsync(e => e.Tag == haltedTag, slice, cancellationToken).ConfigureAwait(false) is { } halted)
-            {
-                _log($"Saw {haltedTag} (reason: {halted.Data.Get("reason") ?? "none"}).");
-            }
         }
     }
 }

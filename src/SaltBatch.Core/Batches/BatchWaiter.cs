@@ -6,21 +6,19 @@ using SaltBatch.Core.Cache;
 namespace SaltBatch.Core.Batches;
 
 /// <summary>
-/// Waits for batches to finish (complete or halted, reference §2.2), reporting their progress on the way: the
-/// BatchManager's <c>salt/batch/&lt;jid&gt;/progress|complete|halted</c> events (§7.7) trigger a re-read of that
-/// batch's <c>.batch.p</c>, and every batch is re-read each poll interval in case events are missed.
+/// Waits for batches of one master to finish (complete or halted, reference §2.2), reporting their progress on the
+/// way: the BatchManager's <c>salt/batch/&lt;jid&gt;/progress|complete|halted</c> events (§7.7) trigger a re-read of
+/// that batch's state, and every batch is re-read each poll interval in case events are missed.
 /// </summary>
 public sealed partial class BatchWaiter
 {
-    private readonly BatchCatalog _catalog;
-    private readonly MasterEventBus _bus;
+    private readonly IBatchMaster _master;
     private readonly Action<string> _log;
 
     /// <param name="log">What happened behind the scenes, for the cmdlet's verbose stream.</param>
-    public BatchWaiter(BatchCatalog catalog, MasterEventBus bus, Action<string> log)
+    public BatchWaiter(IBatchMaster master, Action<string> log)
     {
-        _catalog = catalog;
-        _bus = bus;
+        _master = master;
         _log = log;
     }
 
@@ -38,7 +36,7 @@ public sealed partial class BatchWaiter
         var firstLooks = new Dictionary<string, BatchSummary>(StringComparer.Ordinal);
         foreach (var jid in jids.Distinct(StringComparer.Ordinal))
         {
-            var first = FirstLook(jid);
+            var first = await FirstLookAsync(jid, cancellationToken).ConfigureAwait(false);
             if (first.Kind == BatchWaitUpdateKind.Progress)
             {
                 running.Add(jid);
@@ -56,8 +54,8 @@ public sealed partial class BatchWaiter
         }
 
         // Listen before the reads that count, so an announcement between a read and the subscription is not lost.
-        await using var watcher = await BatchStateWatcher.StartAsync(
-            _bus, _catalog.Layout, _log, $"following the batches by re-reading .batch.p every {options.PollInterval.TotalSeconds:0.##}s.", cancellationToken).ConfigureAwait(false);
+        await using var watcher = await _master.FollowAsync(
+            _log, $"following the batches by re-reading {_master.StateSource} every {options.PollInterval.TotalSeconds:0.##}s.", cancellationToken).ConfigureAwait(false);
         var waited = new Dictionary<string, WaitedBatch>(StringComparer.Ordinal);
         var nextPoll = DateTime.UtcNow;
         string? announced = null;
@@ -72,7 +70,7 @@ public sealed partial class BatchWaiter
 
             foreach (var jid in pollDue ? running.ToArray() : announced is null ? [] : [announced])
             {
-                var summary = watcher.Read(jid) ?? waited.GetValueOrDefault(jid)?.Last ?? firstLooks[jid];
+                var summary = await watcher.ReadAsync(jid, cancellationToken).ConfigureAwait(false) ?? waited.GetValueOrDefault(jid)?.Last ?? firstLooks[jid];
                 if (!waited.TryGetValue(jid, out var batch))
                 {
                     batch = new WaitedBatch(summary, new CompletionRate(summary, now));
@@ -121,11 +119,11 @@ public sealed partial class BatchWaiter
     }
 
     /// <summary>Progress when the batch is running (the summary itself is read again once listening), else the final word.</summary>
-    private BatchWaitUpdate FirstLook(string jid)
+    private async Task<BatchWaitUpdate> FirstLookAsync(string jid, CancellationToken cancellationToken)
     {
         try
         {
-            var summary = _catalog.GetSummary(jid);
+            var summary = await _master.GetSummaryAsync(jid, _log, cancellationToken).ConfigureAwait(false);
             return new BatchWaitUpdate(summary.IsFinished ? BatchWaitUpdateKind.Finished : BatchWaitUpdateKind.Progress, jid, summary);
         }
         catch (SaltBatchException failure)

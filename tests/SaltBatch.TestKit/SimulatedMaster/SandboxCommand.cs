@@ -3,11 +3,13 @@ using System.Text.Json.Nodes;
 namespace SaltBatch.TestKit.SimulatedMaster;
 
 /// <summary>
-/// <c>sandbox --root DIR</c>: a driven simulated master with <see cref="SandboxScenario"/>'s batches and a master config
-/// file at <c>DIR/master</c> pointing at it, for trying the module by hand (build.ps1 -Task Sandbox) or from scripts.
-/// Its minions answer <c>test.ping</c> (all but <see cref="DownMinion"/>), so Start-SaltBatch works against it too.
-/// Prints one JSON ready line (with <c>config</c> and the batches' JIDs), then runs until <c>DIR/stop</c> appears or
-/// SIGTERM; it ignores stdin and Ctrl+C, which belong to the shell beside it.
+/// <c>sandbox --root DIR</c>: a driven simulated master with <see cref="SandboxScenario"/>'s batches, a master config
+/// file at <c>DIR/master</c> pointing at it, and a salt-api in front of it (HTTPS with a self-signed certificate, the
+/// <see cref="SaltApi.ApiUser.Defaults"/> users), for trying the module by hand (build.ps1 -Task Sandbox) or from
+/// scripts. Its minions answer <c>test.ping</c> (all but <see cref="DownMinion"/>), so Start-SaltBatch works against it
+/// too. Prints one JSON ready line (with <c>config</c>, the batches' JIDs, <c>apiUri</c> and the <c>connect</c> command
+/// line), then runs until <c>DIR/stop</c> appears or SIGTERM; it ignores stdin and Ctrl+C, which belong to the shell
+/// beside it.
 /// </summary>
 public static class SandboxCommand
 {
@@ -27,6 +29,7 @@ public static class SandboxCommand
             StepInterval = TimeSpan.FromMilliseconds(1500),
             MasterUser = Environment.UserName,
             DownMinions = [DownMinion],
+            Api = new SaltApi.SimulatedSaltApiOptions { CertificateDirectory = string.Empty },
         };
         try
         {
@@ -55,6 +58,7 @@ public static class SandboxCommand
             return 2;
         }
 
+        options = options with { Api = options.Api! with { CertificateDirectory = Path.Combine(options.RootDirectory, "salt-api") } };
         Directory.CreateDirectory(options.RootDirectory);
         File.Delete(Path.Combine(options.RootDirectory, "stop"));
         using var master = SimulatedMaster.Start(options);
@@ -64,9 +68,17 @@ public static class SandboxCommand
         var ready = SimulatedMasterCommand.ReadyLine(master);
         ready["config"] = config;
         ready["pid"] = Environment.ProcessId;
+        ready["connect"] = ConnectLine(master.Api!);
         ready["batches"] = new JsonArray(batches.Select(batch => (JsonNode)new JsonObject { ["jid"] = batch.Jid, ["fun"] = batch.Fun }).ToArray());
         SimulatedMasterCommand.Serve(master, ready, followStdin: false);
         return 0;
+    }
+
+    /// <summary>What to type in a shell with the module to reach this master through its salt-api (the operator user).</summary>
+    private static string ConnectLine(SaltApi.SimulatedSaltApi api)
+    {
+        var user = SaltApi.ApiUser.Defaults[0];
+        return $"Connect-SaltMaster -Uri {api.Uri} -Credential ([pscredential]::new('{user.Name}', (ConvertTo-SecureString '{user.Password}' -AsPlainText -Force))) -Name sandbox -SkipCertificateCheck";
     }
 
     /// <summary>The master config a real host would have, reduced to the keys that locate this master (reference §6.1).</summary>

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using SaltBatch.Core.Bus;
 using SaltBatch.Core.Payload;
+using SaltBatch.TestKit.SaltApi;
 
 namespace SaltBatch.TestKit.SimulatedMaster;
 
@@ -67,6 +68,9 @@ public sealed class SimulatedMaster : IDisposable
     public string RequestAddress => $"tcp://127.0.0.1:{RetPort}";
 
     public int SubscriberCount => _publisher?.SubscriberCount ?? 0;
+
+    /// <summary>The salt-api in front of this master, when <see cref="SimulatedMasterOptions.Api"/> asked for one.</summary>
+    public SimulatedSaltApi? Api { get; private set; }
 
     public static SimulatedMaster Start(SimulatedMasterOptions options)
     {
@@ -151,6 +155,12 @@ public sealed class SimulatedMaster : IDisposable
         if (Options.IndexChurn)
         {
             _owned.Add(new Ticker(TimeSpan.FromMilliseconds(1), ChurnIndex));
+        }
+
+        if (Options.Api is { } api)
+        {
+            Api = new SimulatedSaltApi(this, api);
+            _owned.Add(Api);
         }
     }
 

@@ -20,7 +20,8 @@ public static class SimulatedMasterCommand
         "simulate-master --root DIR [--framing prefixed|bare] [--hash-type sha256] [--user salt] [--key-text TEXT] " +
         "[--ipc-mode ipc|tcp] [--ret-port N] [--pull-port N] [--pub-port N] [--accepted-minions m1,m2] " +
         "[--down-minions m3,m4] [--never-halt] [--drop-events] [--auth-error] [--acl-error] [--silent] [--no-minions] [--no-publish-pull-ipc] " +
-        "[--drive-batches [--step-ms N] [--seed N] [--instant-returns]] [--index-churn]";
+        "[--drive-batches [--step-ms N] [--seed N] [--instant-returns]] [--index-churn] " +
+        "[--api [--api-port N] [--api-http] [--api-no-runner-client] [--api-no-batch-runner] [--api-token-expire-s N] [--api-delay-ms N]]";
 
     private static readonly TimeSpan StopFilePoll = TimeSpan.FromMilliseconds(100);
 
@@ -112,6 +113,13 @@ public static class SimulatedMasterCommand
                 "--drive-batches" => options with { DriveBatches = true },
                 "--step-ms" => options with { StepInterval = TimeSpan.FromMilliseconds(ParsePositive(flag, Value())) },
                 "--seed" => options with { Seed = ParseInt(flag, Value()) },
+                "--api" => options with { Api = ApiOf(options) },
+                "--api-port" => options with { Api = ApiOf(options) with { Port = ParsePort(flag, Value()) } },
+                "--api-http" => options with { Api = ApiOf(options) with { Tls = false } },
+                "--api-no-runner-client" => options with { Api = ApiOf(options) with { RunnerClientEnabled = false } },
+                "--api-no-batch-runner" => options with { Api = ApiOf(options) with { BatchRunner = false } },
+                "--api-token-expire-s" => options with { Api = ApiOf(options) with { TokenExpire = TimeSpan.FromSeconds(ParsePositive(flag, Value())) } },
+                "--api-delay-ms" => options with { Api = ApiOf(options) with { RunnerDelay = TimeSpan.FromMilliseconds(ParseInt(flag, Value())) } },
                 _ => throw new ArgumentException($"unknown option {flag}"),
             };
         }
@@ -119,6 +127,11 @@ public static class SimulatedMasterCommand
         if (options.RootDirectory.Length == 0)
         {
             throw new ArgumentException("--root is required");
+        }
+
+        if (options.Api is { } api)
+        {
+            options = options with { Api = api with { CertificateDirectory = Path.Combine(options.RootDirectory, "salt-api") } };
         }
 
         return keyText is null
@@ -140,6 +153,12 @@ public static class SimulatedMasterCommand
             ["journal"] = master.Journal.Path,
             ["driveBatches"] = master.Options.DriveBatches,
         };
+        if (master.Api is { } api)
+        {
+            ready["apiUri"] = api.Uri.ToString();
+            ready["apiCertificate"] = api.CertificatePath;
+        }
+
         if (master.PullEndPoint is IPEndPoint pull && master.PublishEndPoint is IPEndPoint publish)
         {
             ready["pullPort"] = pull.Port;
@@ -172,6 +191,10 @@ public static class SimulatedMasterCommand
         { IsBackground = true, Name = "simulate-master-stdin" };
         reader.Start();
     }
+
+    /// <summary>The salt-api options so far; the certificate directory is set once --root is known.</summary>
+    private static SaltApi.SimulatedSaltApiOptions ApiOf(SimulatedMasterOptions options) =>
+        options.Api ?? new SaltApi.SimulatedSaltApiOptions { CertificateDirectory = string.Empty };
 
     private static PullFraming ParseFraming(string value) => value.ToLowerInvariant() switch
     {

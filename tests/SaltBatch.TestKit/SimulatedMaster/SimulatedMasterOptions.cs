@@ -1,4 +1,5 @@
 using SaltBatch.Core.Bus;
+using SaltBatch.TestKit.SaltApi;
 
 namespace SaltBatch.TestKit.SimulatedMaster;
 
@@ -84,4 +85,7 @@ public sealed record SimulatedMasterOptions
 
     /// <summary>Simultaneous connections per listening socket; more are closed on arrival.</summary>
     public int MaxConnections { get; init; } = 64;
+
+    /// <summary>Also serve a salt-api (rest_cherrypy) in front of this master; null serves none.</summary>
+    public SimulatedSaltApiOptions? Api { get; init; }
 }

@@ -1,0 +1,278 @@
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SaltBatch.Core.Api;
+
+/// <summary>
+/// One logged-in salt-api (rest_cherrypy, §2): one <see cref="HttpClient"/> reused for every call, the session from
+/// <c>/login</c>, and the credential it was made with, so an expired session is renewed once, transparently. Safe to
+/// use from several threads. The password and the session token never reach a log line or an exception message.
+/// </summary>
+public sealed class SaltApiConnection : IDisposable
+{
+    private readonly NetworkCredential _credential;
+    private readonly HttpClient _http;
+    private readonly SemaphoreSlim _renewing = new(1, 1);
+    private SslPolicyErrors _lastCertificateErrors;
+    private SaltApiSession? _session;
+
+    public SaltApiConnection(SaltApiEndpoint endpoint, NetworkCredential credential)
+    {
+        Endpoint = endpoint;
+        _credential = credential;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = endpoint.RequestTimeout,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CheckCertificate },
+        };
+        _http = new HttpClient(handler) { BaseAddress = BaseAddress(endpoint.Uri), Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public SaltApiEndpoint Endpoint { get; }
+
+    public string Name => Endpoint.Name;
+
+    public string UserName => _credential.UserName;
+
+    /// <summary>The current login; null before <see cref="LoginAsync"/> and after <see cref="LogoutAsync"/>.</summary>
+    public SaltApiSession? Session => _session;
+
+    /// <summary>How many times the session was renewed after it expired (for the verbose stream and tests).</summary>
+    public int Renewals { get; private set; }
+
+    /// <summary><c>POST /login</c>.</summary>
+    /// <exception cref="SaltBatchException">ApiAuthenticationFailed, MasterUnreachable, CertificateNotTrusted, ApiError.</exception>
+    public async Task<SaltApiSession> LoginAsync(CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["username"] = _credential.UserName, ["password"] = _credential.Password, ["eauth"] = Endpoint.EAuth };
+        using var response = await SendAsync(HttpMethod.Post, "login", body, authenticated: false, cancellationToken).ConfigureAwait(false);
+        var text = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw SaltApiFailures.LoginRefused(Endpoint, _credential.UserName, SaltApiFailures.Reason(response.StatusCode, text));
+        }
+
+        ThrowForStatus(response, text, "/login");
+        var session = SaltApiJson.ParseLogin(text, response.Headers, Endpoint, _credential.UserName);
+        _session = session;
+        return session;
+    }
+
+    /// <summary><c>POST /logout</c>: the session ends on the server (the Salt eauth token behind it is not revoked, §2.9).</summary>
+    public async Task LogoutAsync(CancellationToken cancellationToken)
+    {
+        if (_session is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Post, "logout", new JsonObject(), authenticated: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _session = null;
+        }
+    }
+
+    /// <summary>
+    /// Runs a runner function through the <c>runner</c> client (§2.6) and returns its value (<c>return[0]</c>). An
+    /// expired or refused session is renewed once with the stored credential; a second refusal is the master's ACL.
+    /// </summary>
+    /// <param name="log">What happened behind the scenes (never the credential or the token).</param>
+    /// <exception cref="SaltBatchException">
+    /// ApiAccessDenied, ApiClientDisabled, BatchRunnerMissing, ApiAuthenticationFailed (renewal refused),
+    /// MasterUnreachable, CertificateNotTrusted, ApiError.
+    /// </exception>
+    public async Task<JsonElement> RunAsync(string fun, JsonObject kwarg, Action<string> log, CancellationToken cancellationToken)
+    {
+        var renewed = await RenewIfExpiredAsync(log, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var lowstate = new JsonArray(new JsonObject { ["client"] = "runner", ["fun"] = fun, ["kwarg"] = kwarg.DeepClone() });
+            using var response = await SendAsync(HttpMethod.Post, string.Empty, lowstate, authenticated: true, cancellationToken).ConfigureAwait(false);
+            var text = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            var reason = SaltApiFailures.Reason(response.StatusCode, text);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.Unauthorized when !renewed:
+                    log($"salt-api at {Endpoint.Uri} refused the session for {fun} ({reason}); logging in again as '{_credential.UserName}', once.");
+                    await RenewAsync(cancellationToken).ConfigureAwait(false);
+                    renewed = true;
+                    continue;
+                case HttpStatusCode.Unauthorized:
+                    throw SaltApiFailures.AccessDenied(Endpoint, _credential.UserName, fun, reason);
+                case HttpStatusCode.BadRequest when text.Contains("netapi_enable_clients", StringComparison.Ordinal) || text.Contains("Client disabled", StringComparison.Ordinal):
+                    throw SaltApiFailures.ClientDisabled(Endpoint, reason);
+                case HttpStatusCode.InternalServerError:
+                    throw SaltApiFailures.RunnerMissing(Endpoint, fun, reason);
+            }
+
+            ThrowForStatus(response, text, fun);
+            return SaltApiJson.RunnerReturn(text, Endpoint, fun);
+        }
+    }
+
+    /// <summary>
+    /// <c>GET /events</c> (§2.8): the response stream, once the server said 200. The session is renewed once if the
+    /// server refuses it. No query parameters: the newest salt-api rejects them, and the token goes in the header.
+    /// </summary>
+    public async Task<Stream> OpenEventsAsync(Action<string> log, CancellationToken cancellationToken)
+    {
+        var renewed = await RenewIfExpiredAsync(log, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var response = await SendAsync(HttpMethod.Get, "events", null, authenticated: true, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && !renewed)
+            {
+                response.Dispose();
+                log($"salt-api at {Endpoint.Uri} refused the session for /events; logging in again as '{_credential.UserName}', once.");
+                await RenewAsync(cancellationToken).ConfigureAwait(false);
+                renewed = true;
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                using (response)
+                {
+                    var text = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+                    ThrowForStatus(response, text, "/events");
+                }
+            }
+
+            return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _renewing.Dispose();
+    }
+
+    /// <summary>A base URI that keeps its path (root_prefix) when relative paths are resolved against it.</summary>
+    private static Uri BaseAddress(Uri uri) =>
+        uri.AbsolutePath.EndsWith('/') ? uri : new UriBuilder(uri) { Path = uri.AbsolutePath + "/" }.Uri;
+
+    private bool CheckCertificate(object sender, System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Chain? chain, SslPolicyErrors errors)
+    {
+        _lastCertificateErrors = errors;
+        return Endpoint.SkipCertificateCheck || errors == SslPolicyErrors.None;
+    }
+
+    private async Task<bool> RenewIfExpiredAsync(Action<string> log, CancellationToken cancellationToken)
+    {
+        if (_session is { } session && !session.IsExpired(DateTime.UtcNow))
+        {
+            return false;
+        }
+
+        log(_session is null
+            ? $"No salt-api session for '{Name}'; logging in as '{_credential.UserName}'."
+            : $"The salt-api session for '{Name}' expired at {_session.ExpiresUtc:u}; logging in again as '{_credential.UserName}'.");
+        await RenewAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        var stale = _session;
+        await _renewing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Another caller may have renewed while this one waited.
+            if (_session is null || ReferenceEquals(_session, stale))
+            {
+                await LoginAsync(cancellationToken).ConfigureAwait(false);
+                if (stale is not null)
+                {
+                    Renewals++;
+                }
+            }
+        }
+        finally
+        {
+            _renewing.Release();
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonNode? body, bool authenticated, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(path == "events" ? "text/event-stream" : "application/json"));
+        if (authenticated && _session is { } session)
+        {
+            request.Headers.Add("X-Auth-Token", session.Token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+
+        // For the event stream this limits only getting its headers; the stream lives as long as its reader.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Endpoint.RequestTimeout);
+
+        try
+        {
+            return await _http.SendAsync(request, completion, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw SaltApiFailures.Transport(Endpoint, error, IsCertificateFailure(error) ? _lastCertificateErrors : null);
+        }
+    }
+
+    private static bool IsCertificateFailure(Exception error)
+    {
+        for (var inner = error; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<string> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException error)
+        {
+            throw SaltApiFailures.Transport(Endpoint, error, null);
+        }
+    }
+
+    private void ThrowForStatus(HttpResponseMessage response, string text, string what)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var reason = SaltApiFailures.Reason(response.StatusCode, text);
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.Forbidden => SaltApiFailures.Forbidden(Endpoint, reason),
+            HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => SaltApiFailures.MasterDown(Endpoint, reason),
+            HttpStatusCode.Unauthorized => SaltApiFailures.AccessDenied(Endpoint, _credential.UserName, what, reason),
+            _ => SaltApiFailures.Unexpected(Endpoint, what, reason),
+        };
+    }
+}

@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using SaltBatch.Core.Batches;
+using SaltBatch.Core.Bus;
+using SaltBatch.Core.Cache;
+
+namespace SaltBatch.Core.Api;
+
+/// <summary>
+/// Follows batches through salt-api: <c>/events</c> read in the background says when to look, and
+/// <c>batch.status</c> is what is looked at. When the stream cannot be opened or ends, it only re-reads.
+/// </summary>
+internal sealed class SaltApiFollower : IBatchFollower
+{
+    private readonly SaltApiBatchMaster _master;
+    private readonly Action<string> _log;
+    private readonly Channel<MasterEvent> _events = Channel.CreateUnbounded<MasterEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Stream? _stream;
+    private readonly Task _pump = Task.CompletedTask;
+
+    private SaltApiFollower(SaltApiBatchMaster master, Action<string> log, Stream? stream)
+    {
+        _master = master;
+        _log = log;
+        _stream = stream;
+        if (stream is not null)
+        {
+            _pump = Task.Run(() => PumpAsync(stream, _closing.Token));
+        }
+    }
+
+    public bool IsListening => _stream is not null;
+
+    public static async Task<SaltApiFollower> StartAsync(SaltApiBatchMaster master, Action<string> log, string fallback, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await master.Connection.OpenEventsAsync(log, cancellationToken).ConfigureAwait(false);
+            log($"Following {master.Connection.Endpoint.Uri}events for '{master.Name}'.");
+            return new SaltApiFollower(master, log, stream);
+        }
+        catch (SaltBatchException exception)
+        {
+            log($"Cannot follow /events on '{master.Name}' ({exception.Message}); {fallback}");
+            return new SaltApiFollower(master, log, null);
+        }
+    }
+
+    public async Task<BatchSummary?> ReadAsync(string jid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _master.GetSummaryAsync(jid, _log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SaltBatchException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<MasterEvent?> NextAsync(Func<MasterEvent, bool> match, TimeSpan slice, CancellationToken cancellationToken)
+    {
+        if (slice <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var deadline = DateTime.UtcNow + slice;
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        window.CancelAfter(slice);
+        try
+        {
+            while (await _events.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+            {
+                while (_events.Reader.TryRead(out var masterEvent))
+                {
+                    if (match(masterEvent))
+                    {
+                        return masterEvent;
+                    }
+                }
+            }
+
+            // The stream ended: nothing more will come, so the rest of the slice is spent waiting for the next re-read.
+            var left = deadline - DateTime.UtcNow;
+            if (left > TimeSpan.Zero)
+            {
+                await Task.Delay(left, window.Token).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _closing.Cancel();
+        if (_stream is not null)
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            await _pump.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The pump ends by cancellation or by the stream closing under it; either way it is done.
+        }
+
+        _closing.Dispose();
+    }
+
+    private async Task PumpAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reader = new ServerSentEventReader(stream);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } masterEvent)
+            {
+                _events.Writer.TryWrite(masterEvent);
+            }
+        }
+        catch (Exception error) when (error is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Http.HttpRequestException)
+        {
+            // A dropped stream is what re-reading covers.
+        }
+        finally
+        {
+            _events.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using SaltBatch.Core.Cache;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>
+/// How a stop is confirmed on any master: the <c>salt/batch/&lt;jid&gt;/halted</c> event, or a re-read that says
+/// halted (every poll interval, in case the event is missed), before the deadline.
+/// </summary>
+public static class HaltConfirmation
+{
+    /// <returns>The halted state, or null when the deadline passed first; and the last state seen either way.</returns>
+    public static async Task<(BatchSummary? Halted, BatchSummary? LastSeen)> WaitAsync(
+        string jid, IBatchFollower follower, StopOptions options, Action<string> log, string stateSource, CancellationToken cancellationToken)
+    {
+        var haltedTag = $"salt/batch/{jid}/halted";
+        var deadline = DateTime.UtcNow + options.ConfirmTimeout;
+        BatchSummary? lastSeen = null;
+        while (true)
+        {
+            lastSeen = await follower.ReadAsync(jid, cancellationToken).ConfigureAwait(false) ?? lastSeen;
+            if (lastSeen?.Halted == true)
+            {
+                log($"{stateSource} says halted ({lastSeen.HaltedReason}).");
+                return (lastSeen, lastSeen);
+            }
+
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return (null, lastSeen);
+            }
+
+            var slice = remaining < options.PollInterval ? remaining : options.PollInterval;
+            if (await follower.NextAsync(e => e.Tag == haltedTag, slice, cancellationToken).ConfigureAwait(false) is { } halted)
+            {
+                log($"Saw {haltedTag} (reason: {halted.Data.Get("reason") ?? "none"}).");
+            }
+        }
+    }
+}

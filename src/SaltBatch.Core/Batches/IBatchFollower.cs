@@ -1,0 +1,23 @@
+using SaltBatch.Core.Bus;
+using SaltBatch.Core.Cache;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>
+/// Follows batches the way the master announces them: events say when to look, and re-reading the state covers
+/// whatever the event stream misses. Dispose it to stop listening.
+/// </summary>
+public interface IBatchFollower : IAsyncDisposable
+{
+    /// <summary>False when the events could not be followed: the follower then only re-reads.</summary>
+    bool IsListening { get; }
+
+    /// <summary>The batch's state now, or null when it cannot be read at this moment (a failed read only means "look again").</summary>
+    Task<BatchSummary?> ReadAsync(string jid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The first event that satisfies <paramref name="match"/> within <paramref name="slice"/> (events before it are
+    /// consumed), or null when the slice passes first — the caller's cue to re-read anyway.
+    /// </summary>
+    Task<MasterEvent?> NextAsync(Func<MasterEvent, bool> match, TimeSpan slice, CancellationToken cancellationToken);
+}

@@ -1,0 +1,39 @@
+using SaltBatch.Core.Cache;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>
+/// One Salt master, however it is reached: read directly on its host (<see cref="LocalBatchMaster"/>) or through its
+/// salt-api (<see cref="Api.SaltApiBatchMaster"/>). What the batch runner offers — status, list active, stop — and a
+/// way to follow batches as they change. Callers branch on "local or remote" only when they pick the implementation.
+/// </summary>
+public interface IBatchMaster
+{
+    /// <summary>The name every result from this master carries: a connection's name, or the local host's name.</summary>
+    string Name { get; }
+
+    /// <summary>Where the master is reached, for messages: the salt-api URI, or the job cache directory.</summary>
+    string Location { get; }
+
+    /// <summary>What a re-read of a batch's state reads, for messages: <c>.batch.p</c>, or <c>batch.status</c>.</summary>
+    string StateSource { get; }
+
+    /// <summary><c>batch.status</c>.</summary>
+    /// <exception cref="SaltBatchException">InvalidJid, NotFound, and the master's own failures.</exception>
+    Task<BatchSummary> GetSummaryAsync(string jid, Action<string> log, CancellationToken cancellationToken);
+
+    /// <summary><c>batch.list_active</c>, in the runner's (JID) order; entries the runner would drop say why.</summary>
+    /// <param name="log">What happened behind the scenes, for the verbose stream.</param>
+    /// <exception cref="SaltBatchException">The master (its index, its salt-api) cannot answer at all.</exception>
+    Task<IReadOnlyList<ActiveBatchEntry>> ListActiveAsync(Action<string> log, CancellationToken cancellationToken);
+
+    /// <summary><c>batch.stop [kill=True]</c>, then confirmation of the halt unless <see cref="StopOptions.Confirm"/> is off.</summary>
+    /// <exception cref="SaltBatchException">InvalidJid, NotFound or AlreadyHalted (nothing sent); StopNotConfirmed; the master's own failures.</exception>
+    Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts listening for the master's events (before anything is read or sent, so no announcement slips by).
+    /// When the events cannot be followed, logs why and <paramref name="fallback"/>, and the follower only re-reads.
+    /// </summary>
+    Task<IBatchFollower> FollowAsync(Action<string> log, string fallback, CancellationToken cancellationToken);
+}

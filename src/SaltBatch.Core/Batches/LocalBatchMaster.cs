@@ -1,0 +1,52 @@
+using SaltBatch.Core.Bus;
+using SaltBatch.Core.Cache;
+using SaltBatch.Core.Publish;
+
+namespace SaltBatch.Core.Batches;
+
+/// <summary>
+/// The master on this host: its job cache read directly, its event bus and request server spoken to over their
+/// sockets (the runner's logic in <see cref="BatchCatalog"/> and <see cref="BatchStopper"/>).
+/// </summary>
+public sealed class LocalBatchMaster : IBatchMaster
+{
+    private readonly MasterEventBus _bus;
+    private readonly Func<(PublishClient Client, PublishCredentials Credentials)> _publisher;
+
+    /// <param name="publisher">Opens the request-server client and reads the key; called only when a kill is published.</param>
+    public LocalBatchMaster(string name, BatchCatalog catalog, MasterEventBus bus, Func<(PublishClient Client, PublishCredentials Credentials)> publisher)
+    {
+        Name = name;
+        Catalog = catalog;
+        _bus = bus;
+        _publisher = publisher;
+    }
+
+    public string Name { get; }
+
+    public string Location => Catalog.Layout.CacheDir;
+
+    public string StateSource => ".batch.p";
+
+    public BatchCatalog Catalog { get; }
+
+    public Task<BatchSummary> GetSummaryAsync(string jid, Action<string> log, CancellationToken cancellationToken) =>
+        Task.FromResult(Catalog.GetSummary(jid));
+
+    public Task<IReadOnlyList<ActiveBatchEntry>> ListActiveAsync(Action<string> log, CancellationToken cancellationToken)
+    {
+        var entries = Catalog.ListActive(out var indexNotes).ToList();
+        foreach (var note in indexNotes)
+        {
+            log($"Skipped in {Catalog.Layout.ActiveIndexPath}: {note}.");
+        }
+
+        return Task.FromResult<IReadOnlyList<ActiveBatchEntry>>(entries);
+    }
+
+    public Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken) =>
+        new BatchStopper(Catalog, _bus, _publisher, log).StopAsync(jid, options, cancellationToken);
+
+    public async Task<IBatchFollower> FollowAsync(Action<string> log, string fallback, CancellationToken cancellationToken) =>
+        await BatchStateWatcher.StartAsync(_bus, Catalog.Layout, log, fallback, cancellationToken).ConfigureAwait(false);
+}
