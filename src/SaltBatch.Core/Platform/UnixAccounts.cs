@@ -14,30 +14,10 @@ public static partial class UnixAccounts
     private const int ReadOk = 4;
 
     /// <summary>"salt (uid 999), mode 0750" for a path, or null when it cannot be examined.</summary>
-    public static string? DescribeOwner(string path)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
-        Span<byte> buffer = stackalloc byte[256];
-        unsafe
-        {
-            fixed (byte* pointer = buffer)
-            {
-                if (Statx(AtFdCwd, path, 0, StatxBasicStats, pointer) != 0)
-                {
-                    return null;
-                }
-            }
-        }
-
-        var uid = BitConverter.ToUInt32(buffer[StatxUidOffset..]);
-        var gid = BitConverter.ToUInt32(buffer[StatxGidOffset..]);
-        var mode = BitConverter.ToUInt16(buffer[StatxModeOffset..]) & 0xfff;
-        return $"{UserName(uid) ?? "?"} (uid {uid}, gid {gid}), mode {Convert.ToString(mode, 8).PadLeft(4, '0')}";
-    }
+    public static string? DescribeOwner(string path) =>
+        Stat(path) is var (owner, mode)
+            ? $"{UserName(owner.Uid) ?? "?"} (uid {owner.Uid}, gid {owner.Gid}), mode {Convert.ToString(mode, 8).PadLeft(4, '0')}"
+            : null;
 
     /// <summary>
     /// The effective user's name, as Salt's <c>get_user()</c> (<c>pwd.getpwuid(os.geteuid())</c>) sees it;
@@ -71,7 +51,20 @@ public static partial class UnixAccounts
     public static uint EffectiveUserId() => OperatingSystem.IsLinux() ? GetEuid() : 0;
 
     /// <summary>The owner and group of a path (following links), or null when it cannot be examined.</summary>
-    public static UnixOwner? OwnerOf(string path)
+    public static UnixOwner? OwnerOf(string path) => Stat(path)?.Owner;
+
+    /// <summary>chown(2); throws <see cref="UnauthorizedAccessException"/> when the process may not give the path away.</summary>
+    public static void ChangeOwner(string path, UnixOwner owner)
+    {
+        if (OperatingSystem.IsLinux() && Chown(path, owner.Uid, owner.Gid) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new UnauthorizedAccessException($"chown {owner.Uid}:{owner.Gid} '{path}' failed (errno {errno}).");
+        }
+    }
+
+    /// <summary>statx(2) of a path (following links): its owner and its permission bits, or null when it cannot be examined.</summary>
+    private static (UnixOwner Owner, int Mode)? Stat(string path)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -90,17 +83,8 @@ public static partial class UnixAccounts
             }
         }
 
-        return new UnixOwner(BitConverter.ToUInt32(buffer[StatxUidOffset..]), BitConverter.ToUInt32(buffer[StatxGidOffset..]));
-    }
-
-    /// <summary>chown(2); throws <see cref="UnauthorizedAccessException"/> when the process may not give the path away.</summary>
-    public static void ChangeOwner(string path, UnixOwner owner)
-    {
-        if (OperatingSystem.IsLinux() && Chown(path, owner.Uid, owner.Gid) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new UnauthorizedAccessException($"chown {owner.Uid}:{owner.Gid} '{path}' failed (errno {errno}).");
-        }
+        var owner = new UnixOwner(BitConverter.ToUInt32(buffer[StatxUidOffset..]), BitConverter.ToUInt32(buffer[StatxGidOffset..]));
+        return (owner, BitConverter.ToUInt16(buffer[StatxModeOffset..]) & 0xfff);
     }
 
     private static string? UserName(uint uid)
