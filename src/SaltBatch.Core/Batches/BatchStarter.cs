@@ -115,8 +115,14 @@ public sealed class BatchStarter
         var (client, credentials) = _publisher();
         _log($"Publishing test.ping to {options.Target} as {credentials}; answers are awaited for up to {options.PingTimeout.TotalSeconds:0.###}s.");
 
-        // Listening starts before the publish, so an answer cannot arrive unseen.
-        await using var subscriber = await _bus.SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        // Listening starts, confirmed by an event of our own, before the publish, so an answer cannot arrive unseen.
+        var (subscriber, confirmed) = await _bus.SubscribeConfirmedAsync(options.Framing, cancellationToken).ConfigureAwait(false);
+        await using var listening = subscriber;
+        if (!confirmed)
+        {
+            _log($"No probe event came back on {_bus.Endpoints.Pub}; answers that arrive before the master relays to us are missed.");
+        }
+
         PingResult ping;
         try
         {

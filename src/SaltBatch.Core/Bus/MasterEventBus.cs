@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SaltBatch.Core.Payload;
 
 namespace SaltBatch.Core.Bus;
@@ -8,6 +9,8 @@ namespace SaltBatch.Core.Bus;
 /// </summary>
 public sealed class MasterEventBus
 {
+    private static readonly TimeSpan ConfirmationRetryInterval = TimeSpan.FromMilliseconds(200);
+
     private readonly EventBusSettings _settings;
     private readonly EventPublisher _publisher;
     private readonly PullFramingDetector _detector;
@@ -36,4 +39,38 @@ public sealed class MasterEventBus
     /// <summary>Starts listening to the pub stream; dispose the subscriber to stop.</summary>
     public Task<EventSubscriber> SubscribeAsync(CancellationToken cancellationToken = default) =>
         EventSubscriber.ConnectAsync(Endpoints.Pub, _settings, cancellationToken);
+
+    /// <summary>
+    /// Starts listening and returns once the master relays to this subscriber, for a caller with no second source of
+    /// truth (a ping's answers exist only as events). Our connect completes in the kernel's backlog; the publisher adds
+    /// a subscriber only when it accepts it, so an event fired in between is lost. A harmless probe event, fired again
+    /// until it comes back on this subscription, closes that gap. Confirmed is false when none came back within the
+    /// probe window; the subscriber is returned anyway.
+    /// </summary>
+    public async Task<(EventSubscriber Subscriber, bool Confirmed)> SubscribeConfirmedAsync(PullFraming framing, CancellationToken cancellationToken = default)
+    {
+        var subscriber = await SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            do
+            {
+                var id = Guid.NewGuid().ToString("N");
+                var tag = PullFramingDetector.ProbeTagPrefix + id;
+                await FireAsync(tag, new PayloadMap { { "probe", id } }, framing, cancellationToken).ConfigureAwait(false);
+                if (await subscriber.WaitForAsync(e => e.Tag == tag, ConfirmationRetryInterval, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    return (subscriber, true);
+                }
+            }
+            while (clock.Elapsed < _settings.ProbeWindow);
+
+            return (subscriber, false);
+        }
+        catch
+        {
+            await subscriber.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 }

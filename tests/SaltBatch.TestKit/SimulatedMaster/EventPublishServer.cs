@@ -13,12 +13,15 @@ public sealed class EventPublishServer : IDisposable
     private readonly List<Socket> _subscribers = [];
     private readonly object _gate = new();
     private readonly Action<int> _onSubscribed;
+    private readonly TimeSpan _subscribeDelay;
     private readonly ConnectionServer _server;
 
+    /// <param name="subscribeDelay">How long an accepted subscriber waits before it is sent events.</param>
     /// <param name="onSubscribed">Called with the subscriber count each time one is accepted.</param>
-    public EventPublishServer(Socket listener, int maxConnections, Action<int> onSubscribed)
+    public EventPublishServer(Socket listener, int maxConnections, TimeSpan subscribeDelay, Action<int> onSubscribed)
     {
         _onSubscribed = onSubscribed;
+        _subscribeDelay = subscribeDelay;
         _server = new ConnectionServer(listener, maxConnections, Serve);
     }
 
@@ -59,6 +62,7 @@ public sealed class EventPublishServer : IDisposable
     private void Serve(Socket connection)
     {
         connection.SendTimeout = SendTimeoutMilliseconds;
+        Thread.Sleep(_subscribeDelay);
         int count;
         lock (_gate)
         {

@@ -132,7 +132,7 @@ public sealed class SimulatedMaster : IDisposable
 
         PullEndPoint = pullListener.LocalEndPoint!;
         PublishEndPoint = publishListener.LocalEndPoint!;
-        _publisher = new EventPublishServer(publishListener, Options.MaxConnections, count =>
+        _publisher = new EventPublishServer(publishListener, Options.MaxConnections, Options.SubscribeDelay, count =>
             Journal.Add(JournalKinds.SubscriberConnected, new JsonObject { ["subscribers"] = count }));
         _owned.Add(_publisher);
         _owned.Add(new EventPullServer(pullListener, Options.PullFraming, Options.MaxFrameBytes, Options.MaxConnections, OnEvent, ProtocolError));

@@ -47,6 +47,12 @@ public sealed record SimulatedMasterOptions
     /// <summary>Driven minions all return, successfully, at the first step after their dispatch (no dice).</summary>
     public bool InstantReturns { get; init; }
 
+    /// <summary>
+    /// How long the pub socket takes to register a subscriber it has accepted: a busy master's window in which a client
+    /// is connected but sees no events.
+    /// </summary>
+    public TimeSpan SubscribeDelay { get; init; }
+
     /// <summary>Rewrite <c>batch_active.p</c> continuously (read, a pause, write back), as a busy BatchManager does.</summary>
     public bool IndexChurn { get; init; }
 
