@@ -35,7 +35,7 @@ public sealed class SimulatedBatchRunner(SimulatedMaster.SimulatedMaster master)
     public async Task<bool> StopAsync(string jid, bool kill, CancellationToken cancellationToken)
     {
         var state = _states.Read(jid);
-        if (state is null || Truthy(state.Get("halted")))
+        if (state is null || PythonTruth.Of(state.Get("halted")))
         {
             return false;
         }
@@ -110,7 +110,7 @@ public sealed class SimulatedBatchRunner(SimulatedMaster.SimulatedMaster master)
             ["pending"] = Count(state.Get("pending")),
             ["failed"] = Count(state.Get("failed")),
             ["batch_size"] = PayloadJson.ToNode(state.Get("batch_size")),
-            ["halted"] = Truthy(state.Get("halted")),
+            ["halted"] = PythonTruth.Of(state.Get("halted")),
             ["halted_reason"] = PayloadJson.ToNode(state.Get("halted_reason")),
             ["driver"] = PayloadJson.ToNode(state.Get("driver")),
             ["user"] = PayloadJson.ToNode(state.Get("user")),
@@ -131,16 +131,6 @@ public sealed class SimulatedBatchRunner(SimulatedMaster.SimulatedMaster master)
         PayloadMap map => map.Count,
         List<object?> list => list.Count,
         _ => 0,
-    };
-
-    private static bool Truthy(object? value) => value switch
-    {
-        null => false,
-        bool flag => flag,
-        long number => number != 0,
-        double number => number != 0,
-        string text => text.Length > 0,
-        _ => true,
     };
 
     private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;

@@ -32,7 +32,7 @@ public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, 
                 // The manager's reconcile: an index entry with no readable state names nothing to drive.
                 index.Remove(jid);
             }
-            else if (!Truthy(state.Get("halted")) && state.Get("driver") as string == "master")
+            else if (!PythonTruth.Of(state.Get("halted")) && state.Get("driver") as string == "master")
             {
                 Step(jid, state, now);
             }
@@ -177,6 +177,4 @@ public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, 
         long number => number,
         _ => fallback,
     };
-
-    private static bool Truthy(object? value) => value is not (null or false or 0L or 0.0 or "");
 }

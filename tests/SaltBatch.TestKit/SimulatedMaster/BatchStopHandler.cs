@@ -35,7 +35,7 @@ public sealed partial class BatchStopHandler(
         }
 
         var state = states.Read(jid);
-        if (state is null || IsTruthy(state.Get("halted")))
+        if (state is null || PythonTruth.Of(state.Get("halted")))
         {
             index.Remove(jid);
             return "retired";
@@ -76,16 +76,6 @@ public sealed partial class BatchStopHandler(
             { "duration", now - created },
         };
     }
-
-    private static bool IsTruthy(object? value) => value switch
-    {
-        null => false,
-        bool flag => flag,
-        long number => number != 0,
-        double number => number != 0,
-        string text => text.Length > 0,
-        _ => true,
-    };
 
     [GeneratedRegex("^salt/batch/(?<jid>[^/]+)/stop$")]
     private static partial Regex StopTag();
