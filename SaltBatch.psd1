@@ -7,7 +7,7 @@
     Author               = 'SaltBatch contributors'
     CompanyName          = 'SaltBatch contributors'
     Copyright            = '(c) SaltBatch contributors.'
-    Description          = "PowerShell cmdlets for Salt's batch runner on a Salt master: batch status, active batches, master configuration and stopping a batch, read from the master's job cache and spoken over its event bus and request server."
+    Description          = "PowerShell cmdlets for Salt's async batch jobs: start, list, follow, inspect and stop batches on a Salt master, from its job cache, event bus and request server on the master host, or through salt-api from a workstation, on several masters at once."
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
 
