@@ -84,9 +84,7 @@ public sealed class SaltApiBatchMaster : IBatchMaster
         var (halted, lastSeen) = await HaltConfirmation.WaitAsync(jid, follower, options, log, $"batch.status on '{Name}'", cancellationToken).ConfigureAwait(false);
         if (halted is null)
         {
-            var observed = lastSeen is null
-                ? "batch.status could not be read"
-                : $"batch.status still says halted=false ({lastSeen.Completed}/{lastSeen.Total} done, {lastSeen.Active} active, {lastSeen.Pending} pending)";
+            var observed = HaltConfirmation.DescribeNotHalted(lastSeen, "batch.status");
             throw new SaltBatchException(
                 SaltFailureKind.StopNotConfirmed,
                 $"salt-api ran batch.stop for {jid} on '{Name}' ({Location}), but the master did not halt the batch within {options.ConfirmTimeout.TotalSeconds:0.#}s: no salt/batch/{jid}/halted event{(follower.IsListening ? " arrived" : " could be followed")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.",

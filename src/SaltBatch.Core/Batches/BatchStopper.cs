@@ -57,9 +57,7 @@ public sealed class BatchStopper
         if (halted is null)
         {
             var sent = kill is null ? $"{stopTag}" : $"saltutil.kill_job to {kill.Minions.Count} minion(s) (job {kill.Jid}) and {stopTag}";
-            var observed = lastSeen is null
-                ? "its .batch.p could not be read"
-                : $".batch.p still says halted=false ({lastSeen.Completed}/{lastSeen.Total} done, {lastSeen.Active} active, {lastSeen.Pending} pending)";
+            var observed = HaltConfirmation.DescribeNotHalted(lastSeen, ".batch.p");
             throw new SaltBatchException(
                 SaltFailureKind.StopNotConfirmed,
                 $"Sent {sent} on {_bus.Endpoints.Pull} ({framing} framing), but the master did not halt batch {jid} within {options.ConfirmTimeout.TotalSeconds:0.#}s: no salt/batch/{jid}/halted event{(watcher!.IsListening ? " arrived" : " could be watched")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.{ForcedFramingHint(framing, options)}",

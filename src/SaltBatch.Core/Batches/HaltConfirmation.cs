@@ -37,4 +37,11 @@ public static class HaltConfirmation
             }
         }
     }
+
+    /// <summary>What the last read showed of a batch that did not halt in time, for the StopNotConfirmed message.</summary>
+    /// <param name="stateSource">Where the state was read: ".batch.p", or "batch.status".</param>
+    public static string DescribeNotHalted(BatchSummary? lastSeen, string stateSource) =>
+        lastSeen is null
+            ? $"{stateSource} could not be read"
+            : $"{stateSource} still says halted=false ({lastSeen.Completed}/{lastSeen.Total} done, {lastSeen.Active} active, {lastSeen.Pending} pending)";
 }

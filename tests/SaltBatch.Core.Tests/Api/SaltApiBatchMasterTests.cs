@@ -236,20 +236,7 @@ public sealed class SaltApiBatchMasterTests
     {
         using var bed = new SaltApiTestBed();
         bed.Bed.Master.WriteBatch(MasterTestBed.RunningBatch());
-        using var connection = bed.Connect();
-        var waiter = new BatchWaiter(new SaltApiBatchMaster(connection), _log.Add);
-        var updates = new List<BatchWaitUpdate>();
-
-        var waiting = Task.Run(async () =>
-        {
-            await foreach (var update in waiter.WaitAsync([MasterTestBed.Jid], new WaitOptions { PollInterval = TimeSpan.FromMinutes(5) }, CancellationToken.None))
-            {
-                updates.Add(update);
-            }
-        });
-        Assert.True(SpinWait.SpinUntil(() => bed.Bed.Journal.Snapshot().Any(r => r.Kind == "api-events-open"), Bound), "the wait never opened /events");
-        bed.Bed.FireStop(PullFraming.Prefixed);
-        await waiting.WaitAsync(Bound);
+        var updates = await WaitThroughStopAsync(bed, TimeSpan.FromMinutes(5));
 
         Assert.Equal(BatchWaitUpdateKind.Finished, updates[^1].Kind);
         Assert.True(updates[^1].Summary!.Halted);
@@ -261,13 +248,23 @@ public sealed class SaltApiBatchMasterTests
     {
         using var bed = new SaltApiTestBed(master: options => options with { DropEvents = true });
         bed.Bed.Master.WriteBatch(MasterTestBed.RunningBatch());
+        var updates = await WaitThroughStopAsync(bed, TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(BatchWaitUpdateKind.Finished, updates[^1].Kind);
+        Assert.True(updates[^1].Summary!.Halted);
+        Assert.DoesNotContain(_log, line => line.StartsWith("Saw ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Waits for the test batch through salt-api while the master is told to stop it; returns every update.</summary>
+    private async Task<List<BatchWaitUpdate>> WaitThroughStopAsync(SaltApiTestBed bed, TimeSpan pollInterval)
+    {
         using var connection = bed.Connect();
         var waiter = new BatchWaiter(new SaltApiBatchMaster(connection), _log.Add);
         var updates = new List<BatchWaitUpdate>();
 
         var waiting = Task.Run(async () =>
         {
-            await foreach (var update in waiter.WaitAsync([MasterTestBed.Jid], new WaitOptions { PollInterval = TimeSpan.FromMilliseconds(100) }, CancellationToken.None))
+            await foreach (var update in waiter.WaitAsync([MasterTestBed.Jid], new WaitOptions { PollInterval = pollInterval }, CancellationToken.None))
             {
                 updates.Add(update);
             }
@@ -275,10 +272,7 @@ public sealed class SaltApiBatchMasterTests
         Assert.True(SpinWait.SpinUntil(() => bed.Bed.Journal.Snapshot().Any(r => r.Kind == "api-events-open"), Bound), "the wait never opened /events");
         bed.Bed.FireStop(PullFraming.Prefixed);
         await waiting.WaitAsync(Bound);
-
-        Assert.Equal(BatchWaitUpdateKind.Finished, updates[^1].Kind);
-        Assert.True(updates[^1].Summary!.Halted);
-        Assert.DoesNotContain(_log, line => line.StartsWith("Saw ", StringComparison.Ordinal));
+        return updates;
     }
 
     [Fact]
