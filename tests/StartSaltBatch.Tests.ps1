@@ -226,8 +226,9 @@ Describe 'Start-SaltBatch when the master refuses or is down' {
     It 'reports <ErrorId> with the master''s reason and writes nothing' -ForEach @(
         @{ Flag = '--auth-error'; ErrorId = 'SaltBatchAuthenticationFailed'; Reason = '*Authentication error occurred.*' }
         @{ Flag = '--acl-error'; ErrorId = 'SaltBatchAuthorizationFailed'; Reason = '*Authorization error occurred.*' }
+        @{ Flag = '--minimum-auth-version', '4'; ErrorId = 'SaltBatchPublishRejected'; Reason = '*"bad load"*sends version 3*minimum_auth_version*' }
     ) {
-        $master = New-StartMaster -MasterArgs @($Flag)
+        $master = New-StartMaster -MasterArgs $Flag
         try {
             Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 -ErrorVariable failures -ErrorAction SilentlyContinue
 

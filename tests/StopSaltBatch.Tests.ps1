@@ -196,13 +196,16 @@ Describe 'Stop-SaltBatch failure paths' {
         }
     }
 
-    It 'warns with the master''s reason when the kill publish is refused, and still stops' {
+    It 'reports a refused kill publish as an error record with the master''s reason, and still stops' {
         $master = New-StopScenario -Framing prefixed -MasterArgs '--auth-error'
         try {
-            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -WarningVariable warnings -WarningAction SilentlyContinue
+            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -ErrorVariable failures -ErrorAction SilentlyContinue
 
-            $warnings.Count | Should -Be 1
-            $warnings[0].Message | Should -BeLike '*saltutil.kill_job was not published*Authentication*'
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchKillNotPublished,*'
+            $failures[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+            $failures[0].TargetObject | Should -Be $RunningJid
+            $failures[0].Exception.Message | Should -BeLike "*kill was not published*keeps running on 2 in-flight minion(s) (web2, web3)*rejected the key*salt -L web2,web3 saltutil.kill_job $RunningJid"
             (Get-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid).State | Should -Be 'Halted'
         }
         finally {
@@ -210,15 +213,33 @@ Describe 'Stop-SaltBatch failure paths' {
         }
     }
 
-    It 'spends at most the configured timeout on a request server that never replies, warns, and still stops' {
+    It 'reports a kill refused as "bad load" by a master that wants a newer protocol, naming the version' {
+        $master = New-StopScenario -Framing prefixed -MasterArgs '--minimum-auth-version', '4'
+        try {
+            $info = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
+
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchKillNotPublished,*'
+            $failures[0].Exception.Message | Should -BeLike '*"bad load"*sends version 3*minimum_auth_version*'
+            $info.State | Should -Be 'Halted'
+            @(Get-MasterJournal $master -Kind 'publish-refused').Count | Should -Be 1
+            @(Get-MasterJournal $master -Kind 'publish-received').Count | Should -Be 0
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
+    It 'spends at most the configured timeout on a request server that never replies, reports it, and still stops' {
         $master = New-StopScenario -Framing prefixed -MasterArgs '--silent' -RequestTimeout 1
         try {
             $watch = [Diagnostics.Stopwatch]::StartNew()
-            $info = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+            $info = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
             $watch.Stop()
 
-            $warnings.Count | Should -Be 1
-            $warnings[0].Message | Should -BeLike '*saltutil.kill_job was not published*'
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchKillNotPublished,*'
+            $failures[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
             $info.State | Should -Be 'Halted'
             # timeout: 1, request_channel_tries: 1 — one silent second, then the stop itself (well under the rest).
             $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 1

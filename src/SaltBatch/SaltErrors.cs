@@ -36,9 +36,13 @@ internal static class SaltErrors
         [SaltFailureKind.ApiError] = ("SaltApiError", ErrorCategory.InvalidResult),
     };
 
-    public static ErrorRecord ToErrorRecord(SaltBatchException exception, object? target = null)
-    {
-        var (id, category) = Map[exception.Kind];
-        return new ErrorRecord(exception, id, category, target ?? exception.Target);
-    }
+    /// <summary>Stop-SaltBatch -Kill whose kill publish failed (the stop itself went on); the category says why.</summary>
+    public const string KillNotPublishedId = "SaltBatchKillNotPublished";
+
+    public static ErrorRecord ToErrorRecord(SaltBatchException exception, object? target = null) =>
+        ToErrorRecord(exception, Map[exception.Kind].Id, target);
+
+    /// <summary>A failure under an id of its own, in the category its kind has.</summary>
+    public static ErrorRecord ToErrorRecord(SaltBatchException exception, string id, object? target) =>
+        new(exception, id, Map[exception.Kind].Category, target ?? exception.Target);
 }

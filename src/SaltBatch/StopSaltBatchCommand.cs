@@ -107,7 +107,8 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     {
         if (outcome.KillFailure is { } killFailure)
         {
-            WriteWarning($"Batch {outcome.Jid}: saltutil.kill_job was not published ({killFailure.Message}); the batch was stopped without killing its running minions.");
+            // The user asked to kill: a kill that did not happen is an error, even though the stop went through.
+            WriteError(SaltErrors.ToErrorRecord(killFailure, SaltErrors.KillNotPublishedId, outcome.Jid));
         }
 
         if (!PassThru)

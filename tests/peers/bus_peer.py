@@ -41,7 +41,7 @@ def envelope(user, batch_jid, minions):
         "jid": "",
         "user": user,
     }
-    return msgpack.packb({"enc": "clear", "load": load, "version": 2}, use_bin_type=False)
+    return msgpack.packb({"enc": "clear", "load": load, "version": 3}, use_bin_type=False)
 
 
 def read_exactly(connection, count):

@@ -72,6 +72,16 @@ public sealed class BatchStopper
             ? string.Empty
             : $" The {framing} framing was forced by {options.FramingForcedBy}, not probed: a master whose pull side reads the other framing never sees the stop (recent 3006 and 3007 builds read the 4-byte length prefix too, so the Salt version does not tell). Run it again with -Framing Auto (and $env:SALTBATCH_EVENT_FRAMING unset or Auto), which probes the master; or look for the length prefix in frame_msg_ipc of the master's installed salt/transport/frame.py.";
 
+    /// <summary>Why the kill failed, and what the user is left with: the in-flight jobs still run, and how to end them.</summary>
+    private static SaltBatchException KillNotPublished(string jid, IReadOnlyList<string> minions, SaltBatchException cause) =>
+        new(
+            cause.Kind,
+            $"Batch {jid}: the kill was not published, so the job keeps running on {minions.Count} in-flight minion(s) ({string.Join(", ", minions)}); " +
+            $"the batch itself is stopped (no new minions are dispatched). {cause.Message} " +
+            $"Once that is fixed, kill them with: salt -L {string.Join(",", minions)} saltutil.kill_job {jid}",
+            jid,
+            cause);
+
     private async Task<(PublishResult?, SaltBatchException?)> KillActiveMinionsAsync(string jid, IReadOnlyList<string> activeMinions, CancellationToken cancellationToken)
     {
         if (activeMinions.Count == 0)
@@ -92,7 +102,7 @@ public sealed class BatchStopper
         catch (SaltBatchException exception)
         {
             _log($"saltutil.kill_job for batch {jid} was not published: {exception.Message} The stop event is sent anyway, as the runner does.");
-            return (null, exception);
+            return (null, KillNotPublished(jid, request.Minions, exception));
         }
     }
 }

@@ -8,7 +8,12 @@ namespace SaltBatch.Core.Publish;
 /// </summary>
 public static class PublishEnvelope
 {
-    public const int Version = 2;
+    /// <summary>
+    /// What current clients send. Masters since 3006.17 / 3007.9 refuse anything below their
+    /// <c>minimum_auth_version</c> (default 3, CVE-2025-62349) with a bare "bad load"; older masters accept 3 for clear
+    /// requests, so 3 serves every master.
+    /// </summary>
+    public const int Version = 3;
 
     /// <summary>The envelope as a map; it holds the key, so it must not be logged.</summary>
     public static PayloadMap Build(PublishRequest request, PublishCredentials credentials)

@@ -25,6 +25,16 @@ public static class PublishReply
             throw Rejected(endpoint, "the master returned an empty reply: malformed request or unknown command");
         }
 
+        if (reply is string text && text.StartsWith("bad load", StringComparison.Ordinal))
+        {
+            throw Rejected(
+                endpoint,
+                $"the master answered \"{text}\", its refusal of a request it will not decode. The likely cause is the protocol version: " +
+                $"SaltBatch sends version {PublishEnvelope.Version}, and a master whose minimum_auth_version is higher refuses it " +
+                "(the master's log then says \"Rejected authentication attempt ... using protocol version\"); " +
+                "lower minimum_auth_version in the master config or upgrade SaltBatch. Otherwise the master's log names what it could not read");
+        }
+
         if (reply is not PayloadMap map)
         {
             throw Rejected(endpoint, $"the master returned {Describe(reply)} instead of a map");

@@ -114,7 +114,9 @@ public sealed class PublishClientTests : IDisposable
         var sent = await serving.WaitAsync(Patience);
         Assert.Equal(["head", "body"], sent.Keys);
         Assert.Equal(1L, ((PayloadMap)sent.Get("head")!).Get("mid"));
-        Assert.Equal("publish", ((PayloadMap)((PayloadMap)sent.Get("body")!).Get("load")!).Get("cmd"));
+        var body = (PayloadMap)sent.Get("body")!;
+        Assert.Equal("publish", ((PayloadMap)body.Get("load")!).Get("cmd"));
+        Assert.Equal(3L, body.Get("version"));
     }
 
     [Fact]

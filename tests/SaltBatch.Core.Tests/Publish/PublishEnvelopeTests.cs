@@ -19,7 +19,7 @@ public sealed class PublishEnvelopeTests
         "a8 74 67 74 5f 74 79 70 65 a4 6c 69 73 74" +
         "a3 72 65 74 a0 a3 6a 69 64 a0" +
         "a4 75 73 65 72 a4 72 6f 6f 74" +
-        "a7 76 65 72 73 69 6f 6e 02");
+        "a7 76 65 72 73 69 6f 6e 03");
 
     internal static PublishCredentials RootCredentials() => new("root", "root", "/var/cache/salt/master/.root_key", ExampleKey);
 

@@ -46,7 +46,7 @@ public sealed class PublishInteropTests
             Assert.True(request.GetProperty("delimiter_empty").GetBoolean());
             Assert.True(request.GetProperty("envelope_keys_ok").GetBoolean());
             Assert.True(request.GetProperty("load_keys_ok").GetBoolean());
-            Assert.Equal(2, request.GetProperty("version").GetInt32());
+            Assert.Equal(3, request.GetProperty("version").GetInt32());
             Assert.Equal("publish", request.GetProperty("cmd").GetString());
             Assert.Equal("saltutil.kill_job", request.GetProperty("fun").GetString());
             Assert.Equal([BatchJid], request.GetProperty("arg").EnumerateArray().Select(a => a.GetString()));

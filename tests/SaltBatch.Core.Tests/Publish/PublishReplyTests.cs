@@ -82,6 +82,18 @@ public sealed class PublishReplyTests
     }
 
     [Fact]
+    public void ABadLoadReplyNamesTheProtocolVersionAndTheSetting()
+    {
+        var error = Failure(PublishReply.Decode(PayloadWriter.Pack("bad load", useBinType: false), Endpoint));
+
+        Assert.Equal(SaltFailureKind.PublishRejected, error.Kind);
+        Assert.Contains("\"bad load\"", error.Message);
+        Assert.Contains($"sends version {PublishEnvelope.Version}", error.Message);
+        Assert.Contains("minimum_auth_version", error.Message);
+        Assert.DoesNotContain("instead of a map", error.Message);
+    }
+
+    [Fact]
     public void BytesThatAreNotMsgpackAreARejection()
     {
         var error = Assert.Throws<SaltBatchException>(() => PublishReply.Decode([0xc1], Endpoint));

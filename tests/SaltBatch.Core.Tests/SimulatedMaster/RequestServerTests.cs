@@ -10,7 +10,7 @@ public sealed class RequestServerTests
     private static readonly TimeSpan ReplyWait = TimeSpan.FromSeconds(5);
 
     /// <summary>The kill_job envelope of reference §8.3, keys in wire order.</summary>
-    private static byte[] KillJobEnvelope(IEnumerable<string> minions, string key, string user = "root") =>
+    private static byte[] KillJobEnvelope(IEnumerable<string> minions, string key, string user = "root", int version = 3) =>
         PayloadWriter.Pack(
             new PayloadMap
             {
@@ -29,20 +29,23 @@ public sealed class RequestServerTests
                         { "user", user },
                     }
                 },
-                { "version", 2 },
+                { "version", version },
             },
             useBinType: false);
 
-    private static PayloadMap? Request(MasterTestBed bed, byte[] envelope, TimeSpan wait)
+    private static object? Request(MasterTestBed bed, byte[] envelope, TimeSpan wait)
     {
         using var request = new RequestSocket();
         request.Options.Linger = TimeSpan.Zero;
         request.Connect(bed.Master.RequestAddress);
         request.SendFrame(envelope);
         return request.TryReceiveFrameBytes(wait, out var reply)
-            ? Assert.IsType<PayloadMap>(PayloadReader.ReadDocument(reply, TextDecoding.FileSemantics))
+            ? PayloadReader.ReadDocument(reply, TextDecoding.FileSemantics)
             : null;
     }
+
+    private static PayloadMap? RequestMap(MasterTestBed bed, byte[] envelope, TimeSpan wait) =>
+        Request(bed, envelope, wait) is { } reply ? Assert.IsType<PayloadMap>(reply) : null;
 
     [Fact]
     public void A_correct_kill_job_publish_is_accepted_and_journaled_without_the_key()
@@ -51,7 +54,7 @@ public sealed class RequestServerTests
         bed.Master.WriteBatch(MasterTestBed.RunningBatch());
         var key = bed.Master.Keys["salt"];
 
-        var reply = Request(bed, KillJobEnvelope(["web2", "web4", "ghost"], key), ReplyWait)!;
+        var reply = RequestMap(bed, KillJobEnvelope(["web2", "web4", "ghost"], key), ReplyWait)!;
 
         Assert.Equal(["enc", "load"], reply.Keys.Cast<string>());
         var load = Assert.IsType<PayloadMap>(reply.Get("load"));
@@ -79,7 +82,7 @@ public sealed class RequestServerTests
         using var bed = new MasterTestBed();
         bed.Master.WriteBatch(MasterTestBed.RunningBatch());
 
-        var reply = Request(bed, KillJobEnvelope(["web2"], "not-the-key", user), ReplyWait)!;
+        var reply = RequestMap(bed, KillJobEnvelope(["web2"], "not-the-key", user), ReplyWait)!;
 
         var error = Assert.IsType<PayloadMap>(reply.Get("error"));
         Assert.Equal("AuthenticationError", error.Get("name"));
@@ -93,7 +96,7 @@ public sealed class RequestServerTests
         using var bed = new MasterTestBed(options => options with { AuthError = true });
         bed.Master.WriteBatch(MasterTestBed.RunningBatch());
 
-        var reply = Request(bed, KillJobEnvelope(["web2"], bed.Master.Keys["salt"]), ReplyWait)!;
+        var reply = RequestMap(bed, KillJobEnvelope(["web2"], bed.Master.Keys["salt"]), ReplyWait)!;
 
         Assert.Equal("AuthenticationError", ((PayloadMap)reply.Get("error")!).Get("name"));
     }
@@ -107,7 +110,7 @@ public sealed class RequestServerTests
         bed.Master.WriteBatch(MasterTestBed.RunningBatch());
         string[] targets = noMinionsSwitch ? ["web2"] : ["ghost1", "ghost2"];
 
-        var reply = Request(bed, KillJobEnvelope(targets, bed.Master.Keys["salt"]), ReplyWait)!;
+        var reply = RequestMap(bed, KillJobEnvelope(targets, bed.Master.Keys["salt"]), ReplyWait)!;
 
         Assert.Equal("clear", reply.Get("enc"));
         var load = Assert.IsType<PayloadMap>(reply.Get("load"));
@@ -141,11 +144,11 @@ public sealed class RequestServerTests
             {
                 { "load", new PayloadMap { { "cmd", "publish" }, { "fun", "saltutil.kill_job" }, { "tgt", new List<object?> { "web2" } }, { "arg", new List<object?>() }, { "key", bed.Master.Keys["salt"] }, { "tgt_type", "list" }, { "ret", "" }, { "jid", "" }, { "user", "root" } } },
                 { "enc", "clear" },
-                { "version", 2 },
+                { "version", 3 },
             },
             useBinType: false);
 
-        var reply = Request(bed, envelope, ReplyWait)!;
+        var reply = RequestMap(bed, envelope, ReplyWait)!;
 
         Assert.Equal(new object?[] { "web2" }, ((PayloadMap)reply.Get("load")!).Get("minions"));
         var details = bed.Journal.OfKind(JournalKinds.ProtocolError).Select(record => record.Text("detail")).ToList();
@@ -162,7 +165,7 @@ public sealed class RequestServerTests
             {
                 { "enc", "clear" },
                 { "load", new PayloadMap { { "cmd", "publish" }, { "tgt", new List<object?> { "web2" } }, { "fun", "saltutil.kill_job" }, { "arg", new List<object?>() }, { "key", bed.Master.Keys["salt"] }, { "tgt_type", "list" }, { "ret", "" }, { "jid", "" }, { "kwargs", new PayloadMap() }, { "user", "root" }, { "to", 5 } } },
-                { "version", 2 },
+                { "version", 3 },
             },
             useBinType: false);
 
@@ -170,12 +173,40 @@ public sealed class RequestServerTests
         Assert.Empty(bed.Journal.OfKind(JournalKinds.ProtocolError));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(0)]
+    public void A_version_below_minimum_auth_version_gets_the_bare_bad_load_text_and_nothing_is_published(int version)
+    {
+        using var bed = new MasterTestBed();
+        bed.Master.WriteBatch(MasterTestBed.RunningBatch());
+
+        var reply = Request(bed, KillJobEnvelope(["web2"], bed.Master.Keys["salt"], version: version), ReplyWait);
+
+        Assert.Equal("bad load", reply);
+        var refused = bed.WaitFor(JournalKinds.PublishRefused);
+        Assert.Equal(version, refused.Fields["version"]!.GetValue<long>());
+        Assert.Equal(3, refused.Fields["minimum_auth_version"]!.GetValue<int>());
+        Assert.Empty(bed.Journal.OfKind(JournalKinds.PublishReceived));
+    }
+
+    [Fact]
+    public void A_master_older_than_the_version_check_serves_a_version_2_envelope()
+    {
+        using var bed = new MasterTestBed(options => options with { MinimumAuthVersion = 0 });
+        bed.Master.WriteBatch(MasterTestBed.RunningBatch());
+
+        var reply = RequestMap(bed, KillJobEnvelope(["web2"], bed.Master.Keys["salt"], version: 2), ReplyWait)!;
+
+        Assert.Equal(new object?[] { "web2" }, ((PayloadMap)reply.Get("load")!).Get("minions"));
+    }
+
     [Fact]
     public void A_cmd_other_than_publish_gets_an_empty_map()
     {
         using var bed = new MasterTestBed();
-        var envelope = PayloadWriter.Pack(new PayloadMap { { "enc", "clear" }, { "load", new PayloadMap { { "cmd", "_auth" } } }, { "version", 2 } }, useBinType: false);
+        var envelope = PayloadWriter.Pack(new PayloadMap { { "enc", "clear" }, { "load", new PayloadMap { { "cmd", "_auth" } } }, { "version", 3 } }, useBinType: false);
 
-        Assert.Empty(Request(bed, envelope, ReplyWait)!);
+        Assert.Empty(RequestMap(bed, envelope, ReplyWait)!);
     }
 }

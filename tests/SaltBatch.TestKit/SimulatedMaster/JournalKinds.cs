@@ -12,6 +12,9 @@ public static class JournalKinds
     /// <summary>A request reached the request server: <c>fun</c>, <c>arg</c>, <c>tgt</c>, <c>tgt_type</c>, <c>user</c>, <c>accepted</c>, <c>reply</c> (never the key).</summary>
     public const string PublishReceived = "publish-received";
 
+    /// <summary>A request's envelope <c>version</c> was below <c>minimum_auth_version</c> and got "bad load": <c>version</c>, <c>minimum_auth_version</c>.</summary>
+    public const string PublishRefused = "publish-refused";
+
     /// <summary>A client broke the wire contract (framing, envelope layout, key order): <c>detail</c>.</summary>
     public const string ProtocolError = "protocol-error";
 

@@ -31,6 +31,12 @@ public static class PublishReplies
     /// <summary>What the master answers a clear request whose <c>cmd</c> it does not expose.</summary>
     public static PayloadMap Empty() => new();
 
+    /// <summary>
+    /// What the request server answers, as bare text, a payload without <c>enc</c> and <c>load</c> or with a
+    /// <c>version</c> below <c>minimum_auth_version</c>, before it decodes anything.
+    /// </summary>
+    public const string BadLoad = "bad load";
+
     /// <summary>What the request server answers when the payload or its load is not a map.</summary>
     public const string NotADict = "payload and load must be a dict";
 

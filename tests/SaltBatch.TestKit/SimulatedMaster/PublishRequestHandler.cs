@@ -42,9 +42,22 @@ public sealed class PublishRequestHandler(
             return PublishReplies.NotADict;
         }
 
-        if (envelope is not PayloadMap top || top.Get("load") is not PayloadMap load)
+        if (envelope is not PayloadMap top || !top.ContainsKey("enc") || !top.ContainsKey("load"))
         {
-            ProtocolError("request: the payload or its load is not a map");
+            ProtocolError("request: the payload is not a map with enc and load");
+            return PublishReplies.BadLoad;
+        }
+
+        var version = EnvelopeVersion(top.Get("version"));
+        if (options.MinimumAuthVersion > 0 && version < options.MinimumAuthVersion)
+        {
+            journal.Add(JournalKinds.PublishRefused, new JsonObject { ["version"] = version, ["minimum_auth_version"] = options.MinimumAuthVersion });
+            return PublishReplies.BadLoad;
+        }
+
+        if (top.Get("load") is not PayloadMap load)
+        {
+            ProtocolError("request: the load is not a map");
             return PublishReplies.NotADict;
         }
 
@@ -113,6 +126,15 @@ public sealed class PublishRequestHandler(
         Record(load, accepted, reply);
         return reply;
     }
+
+    /// <summary><c>int(payload.get("version", 0))</c>, with the master's fallback to 0 for what does not convert.</summary>
+    private static long EnvelopeVersion(object? value) => value switch
+    {
+        long number => number,
+        ulong number => number > long.MaxValue ? long.MaxValue : (long)number,
+        string text when long.TryParse(text, out var number) => number,
+        _ => 0,
+    };
 
     /// <summary>Reference §8.7 item 4, for the "user" auth type the kill publish uses.</summary>
     private bool KeyMatches(string user, string? key)

@@ -74,6 +74,13 @@ public sealed record SimulatedMasterOptions
     /// <summary>Nothing reaches pub subscribers, neither republished events nor the master's own.</summary>
     public bool DropEvents { get; init; }
 
+    /// <summary>
+    /// Master config <c>minimum_auth_version</c>: a request whose envelope <c>version</c> is lower is answered with the
+    /// bare text "bad load" before anything else is looked at, as every master since 3006.17 / 3007.9 does (default 3);
+    /// 0 accepts any version, as older masters did for clear requests.
+    /// </summary>
+    public int MinimumAuthVersion { get; init; } = 3;
+
     /// <summary>Every publish request is answered with AuthenticationError.</summary>
     public bool AuthError { get; init; }
 
