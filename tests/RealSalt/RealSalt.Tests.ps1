@@ -1,0 +1,289 @@
+# The cmdlets against GENUINE Salt daemons (../shared/real-salt/): an upstream salt-master with its BatchManager,
+# genuine minions (one more, node9, accepted but down) and genuine salt-api, once per transport. What a Salt admin tries
+# first on their own master. Skipped, with the reason, where no Salt source tree is found ($SALT_SOURCE, else
+# /opt/salt-src).
+
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'RealSalt.psm1') -Force
+    $script:RealSalt = Find-RealSalt
+}
+
+Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -ForEach @(
+    @{ Transport = 'zeromq' }
+    @{ Transport = 'tcp' }
+) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+        Import-Module (Join-Path $PSScriptRoot 'RealSalt.psm1') -Force
+        $script:Found = Find-RealSalt
+        $script:Salt = $null
+        if (-not $Found.Available) { return }
+
+        Import-SaltBatchModule | Out-Null
+        # gather_job_timeout 2: a master-driven batch marks a minion failed after timeout + gather_job_timeout, so a
+        # short -Timeout gives a timed-out minion in seconds.
+        $script:Salt = Start-RealSalt $Found -Transport $Transport -Minions 3 -Down node9 -Api -MasterOption 'gather_job_timeout: 2'
+        $script:PreviousConfig = $env:SALT_MASTER_CONFIG
+        # As an admin on the master host would have it: every cmdlet finds this master without -ConfigPath.
+        $env:SALT_MASTER_CONFIG = $Salt.config
+        $script:Up = @('node1', 'node2', 'node3')
+        $script:Started = [System.Collections.Generic.List[string]]::new()
+
+        function script:Start-UpBatch {
+            # The three running minions only, so the ping ends as soon as they answered (node9 would hold it to the timeout).
+            param([string] $Function = 'test.sleep', [object[]] $ArgumentList = @(30), [string] $BatchSize = '1', [int] $Timeout = 300)
+            $batch = Start-SaltBatch -Target 'node[1-3]' -Function $Function -ArgumentList $ArgumentList -BatchSize $BatchSize -Timeout $Timeout -PingTimeoutSec 10 -ErrorAction Stop
+            $Started.Add($batch.Jid)
+            $batch
+        }
+
+        function script:Start-CliBatch([string] $BatchSize, [int] $Seconds) {
+            # The genuine CLI's async batch; -t 120 keeps the BatchManager from timing the minions out meanwhile.
+            $cli = Invoke-RealSaltCli $Salt salt -b $BatchSize --async -t 120 'node[1-3]' test.sleep $Seconds
+            $jid = [regex]::Match(($cli -join "`n"), 'job ID: (\d{20})').Groups[1].Value
+            if ($jid -notmatch '^\d{20}$') { throw "The genuine salt CLI named no batch JID: $cli" }
+            $Started.Add($jid)
+            $jid
+        }
+
+        function script:Wait-Dispatched([string] $Jid, [int] $Count) {
+            # Dispatched by the BatchManager and running on the minions, as saltutil.running sees it.
+            Wait-RealSalt -Because "batch $Jid to have $Count minion(s) running its job" -Condition {
+                $active = @((Get-SaltBatch -Jid $Jid).ActiveMinions)
+                if ($active.Count -lt $Count) { return $false }
+                $running = Get-RealSaltRunning $Salt -Minion $active
+                @($active | Where-Object { $running[$_] -contains $Jid }).Count -eq $active.Count
+            }
+            @((Get-SaltBatch -Jid $Jid).ActiveMinions)
+        }
+
+        function script:Stop-StrayJob([string] $Jid, [string[]] $Minion) {
+            # What a test left running on a minion, killed so that the next test starts on idle minions.
+            if ($Minion) { $null = Invoke-RealSaltCli $Salt salt -L ($Minion -join ',') saltutil.kill_job $Jid -t 10 -AllowFailure }
+        }
+    }
+
+    AfterAll {
+        if ($Found.Available) {
+            $env:SALT_MASTER_CONFIG = $PreviousConfig
+            Get-SaltMasterConnection -ErrorAction SilentlyContinue | Disconnect-SaltMaster -ErrorAction SilentlyContinue
+        }
+        Stop-RealSalt $Salt
+    }
+
+    BeforeEach {
+        if (-not $Found.Available) { Set-ItResult -Skipped -Because $Found.Reason }
+    }
+
+    Context 'on the master host' {
+        It 'starts a batch the genuine BatchManager drives to completion, warning once about the minion that is down' {
+            $batch = Start-SaltBatch -Target 'node*' -Function test.sleep -ArgumentList 1 -BatchSize 2 -PingTimeoutSec 5 -WarningVariable warnings -WarningAction SilentlyContinue
+            $Started.Add($batch.Jid)
+
+            @($warnings.Message) | Should -Be @('Minion node9 did not respond. No job will be sent.')
+            $batch.Total | Should -Be 3
+            $batch.Driver | Should -Be 'master'
+
+            $final = $batch | Wait-SaltBatch -TimeoutSec 120
+            $final.State | Should -Be 'Complete'
+            $final.Completed | Should -Be 3
+            $final.Failed | Should -Be 0
+
+            # The genuine runner reads the batch we wrote and the master drove, and agrees.
+            $status = (Invoke-RealSaltCli $Salt salt-run batch.status $batch.Jid --out=json) -join "`n" | ConvertFrom-Json
+            $status.completed | Should -Be 3
+            $status.total | Should -Be 3
+            $status.fun | Should -Be 'test.sleep'
+            $script:CompletedJid = $batch.Jid
+        }
+
+        It 'lists per minion exactly what Salt''s own batch_state reader finds in .batch.p: done, failed by timeout, active, pending' {
+            $Started | Should -Contain $CompletedJid
+            # -Timeout 5 with gather_job_timeout 2: the first minion is marked failed (timeout) after 7 s or more, then
+            # the next is dispatched, 7 s from its own timeout; stopping in that window leaves one of each kind.
+            $mixed = Start-UpBatch -ArgumentList 60 -Timeout 5
+            Wait-RealSalt -Because "batch $($mixed.Jid) to time out one minion and dispatch the next" -TimeoutSec 60 -Condition {
+                $now = Get-SaltBatch -Jid $mixed.Jid
+                $now.Failed -ge 1 -and $now.Active -ge 1
+            }
+            $null = Stop-SaltBatch -Jid $mixed.Jid
+            $stillRunning = @((Get-SaltBatch -Jid $mixed.Jid).ActiveMinions)
+
+            try {
+                foreach ($jid in $CompletedJid, $mixed.Jid) {
+                    $genuine = Read-RealBatchState $Salt -Jid $jid
+                    $ours = @(Get-SaltBatchMinion -Jid $jid)
+
+                    $ours.Count | Should -Be $genuine.minions.Count
+                    foreach ($minion in $ours) {
+                        $expected = $genuine.minions[$minion.Minion]
+                        $minion.State | Should -Be $expected.state -Because "$($minion.Minion) of $jid"
+                        $minion.Retcode | Should -Be $expected.retcode -Because "$($minion.Minion) of $jid"
+                        $minion.Reason | Should -Be $expected.reason -Because "$($minion.Minion) of $jid"
+                        if ($null -eq $expected.dispatched) {
+                            $minion.DispatchedAt | Should -BeNullOrEmpty
+                        }
+                        else {
+                            # Salt stores a float of seconds; a millisecond covers the two sides' rounding.
+                            [math]::Abs(([DateTimeOffset]$minion.DispatchedAt).ToUnixTimeMilliseconds() - $expected.dispatched * 1000) |
+                                Should -BeLessOrEqual 1 -Because "$($minion.Minion) of $jid was dispatched at $($expected.dispatched)"
+                        }
+                    }
+
+                    $summary = Get-SaltBatch -Jid $jid
+                    $summary.Total, $summary.Completed, $summary.Active, $summary.Pending, $summary.Failed |
+                        Should -Be @($genuine.summary.total, $genuine.summary.completed, $genuine.summary.active, $genuine.summary.pending, $genuine.summary.failed)
+                    $summary.Halted | Should -Be $genuine.summary.halted
+                }
+                @(Get-SaltBatchMinion -Jid $mixed.Jid).State | Sort-Object -Unique | Should -Be @('Active', 'Failed', 'Pending')
+            }
+            finally {
+                Stop-StrayJob $mixed.Jid $stillRunning
+            }
+        }
+
+        It 'stops gracefully a batch the genuine salt -b --async CLI started: halted, nothing new dispatched, the in-flight job keeps running' {
+            $jid = Start-CliBatch -BatchSize 1 -Seconds 60
+            $inFlight = @(Wait-Dispatched $jid 1)
+
+            try {
+                $stopped = Stop-SaltBatch -Jid $jid -PassThru
+
+                $stopped.State | Should -Be 'Halted'
+                $stopped.HaltedReason | Should -Be 'stop'
+                $stopped.Pending | Should -Be 2
+                (Invoke-RealSaltCli $Salt salt-run batch.status $jid --out=json | ConvertFrom-Json).halted | Should -BeTrue
+                $running = Get-RealSaltRunning $Salt -Minion $Up
+                $running[$inFlight[0]] | Should -Contain $jid -Because 'a graceful stop leaves the in-flight job running'
+                @($Up | Where-Object { $_ -ne $inFlight[0] -and $running[$_] -contains $jid }) | Should -BeNullOrEmpty
+            }
+            finally {
+                Stop-StrayJob $jid $inFlight
+            }
+        }
+
+        It 'kills with -Kill the in-flight jobs of a batch the genuine CLI started: the minions'' saltutil.running is empty afterwards' {
+            $jid = Start-CliBatch -BatchSize 2 -Seconds 90
+            $inFlight = @(Wait-Dispatched $jid 2)
+
+            try {
+                $stopped = Stop-SaltBatch -Jid $jid -Kill -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
+
+                $failures | Should -BeNullOrEmpty
+                $stopped.State | Should -Be 'Halted'
+                Wait-RealSalt -Because "saltutil.running on $($inFlight -join ', ') to show no job of batch $jid" -TimeoutSec 30 -Condition {
+                    $running = Get-RealSaltRunning $Salt -Minion $inFlight
+                    $running.Count -eq $inFlight.Count -and -not @($inFlight | Where-Object { $running[$_] -contains $jid })
+                }
+            }
+            finally {
+                Stop-StrayJob $jid $inFlight
+            }
+        }
+
+        It 'finds every batch of this master in the history, newest first, and filters it by state' {
+            $history = @(Get-SaltBatch)
+            $jids = @($history.Jid)
+
+            foreach ($jid in $Started) { $jids | Should -Contain $jid }
+            $created = @($history.Created)
+            for ($i = 1; $i -lt $created.Count; $i++) { $created[$i] | Should -BeLessOrEqual $created[$i - 1] }
+            @(Get-SaltBatch -State Complete).Jid | Should -Contain $CompletedJid
+            @(Get-SaltBatch -State Complete).Jid | Should -Not -Contain $Started[-1]
+            @(Get-SaltBatch -State Halted).Jid | Should -Contain $Started[-1]
+        }
+
+        It 'tab-completes the JIDs of this master''s batches' {
+            $line = "Get-SaltBatch -Jid $($CompletedJid.Substring(0, 8))"
+            $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+
+            @($completion.CompletionMatches.CompletionText) | Should -Contain $CompletedJid
+        }
+    }
+
+    Context 'through the genuine salt-api (rest_cherrypy, file eauth)' {
+        BeforeAll {
+            if (-not $Found.Available) { return }
+            $script:Alice = [pscredential]::new('alice', (ConvertTo-SecureString 'S3cret-Pw!' -AsPlainText -Force))
+        }
+
+        It 'connects over TLS and plain HTTP with file eauth, and lists and reads batches as the local cmdlets do' {
+            $tls = Connect-SaltMaster -Uri $Salt.api_tls -Credential $Alice -EAuth file -Name "real-$Transport" -SkipCertificateCheck
+            $http = Connect-SaltMaster -Uri $Salt.api -Credential $Alice -EAuth file -Name "real-$Transport-http" -WarningAction SilentlyContinue
+            $running = Start-UpBatch -ArgumentList 30
+
+            try {
+                $tls.Connected | Should -BeTrue
+                $http.Connected | Should -BeTrue
+                @($tls.Perms) | Should -Contain '@runner'
+
+                foreach ($connection in $tls, $http) {
+                    $remote = @(Get-SaltActiveBatch -Master $connection)
+                    $remote.Jid | Should -Contain $running.Jid
+                    ($remote | Where-Object Jid -eq $running.Jid).Master | Should -Be $connection.Name
+
+                    $status = Get-SaltBatch -Jid $CompletedJid -Master $connection
+                    $local = Get-SaltBatch -Jid $CompletedJid
+                    $status.State, $status.Total, $status.Completed, $status.Failed, $status.Function |
+                        Should -Be @($local.State, $local.Total, $local.Completed, $local.Failed, $local.Function)
+                }
+            }
+            finally {
+                $inFlight = @((Get-SaltBatch -Jid $running.Jid).ActiveMinions)
+                Stop-SaltBatch -Jid $running.Jid -Kill -ErrorAction SilentlyContinue
+                Stop-StrayJob $running.Jid $inFlight
+            }
+        }
+
+        It 'stops a batch through salt-api and confirms the genuine BatchManager halted it' {
+            $batch = Start-UpBatch -ArgumentList 30
+            $inFlight = @(Wait-Dispatched $batch.Jid 1)
+
+            try {
+                $stopped = Stop-SaltBatch -Jid $batch.Jid -Master "real-$Transport" -PassThru -ErrorVariable failures
+
+                $failures | Should -BeNullOrEmpty
+                $stopped.State | Should -Be 'Halted'
+                $stopped.HaltedReason | Should -Be 'stop'
+                $stopped.Master | Should -Be "real-$Transport"
+                (Read-RealBatchState $Salt -Jid $batch.Jid).summary.halted | Should -BeTrue
+            }
+            finally {
+                Stop-StrayJob $batch.Jid $inFlight
+            }
+        }
+
+        It 'waits through salt-api until the genuine master completes the batch' {
+            $batch = Start-UpBatch -Function test.ping -ArgumentList @() -BatchSize 2
+
+            $final = Wait-SaltBatch -Jid $batch.Jid -Master "real-$Transport" -TimeoutSec 120
+
+            $final.State | Should -Be 'Complete'
+            $final.Completed | Should -Be 3
+            $final.Master | Should -Be "real-$Transport"
+        }
+
+        It 'is SaltApiAccessDenied for a user whose external_auth has no runner rights' {
+            $bob = Connect-SaltMaster -Uri $Salt.api -Credential ([pscredential]::new('bob', (ConvertTo-SecureString 'bobpw' -AsPlainText -Force))) -EAuth file -Name "bob-$Transport" -WarningAction SilentlyContinue
+
+            $failure = $null
+            try { Get-SaltActiveBatch -Master $bob -ErrorAction Stop } catch { $failure = $_ }
+
+            $failure.FullyQualifiedErrorId | Should -BeLike 'SaltApiAccessDenied,*'
+            $failure.Exception.Message | Should -BeLike "*user 'bob'*external_auth*"
+        }
+
+        It 'is SaltApiAuthenticationFailed for a wrong password, with the reason read out of salt-api''s HTML error page' {
+            $wrong = [pscredential]::new('alice', (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
+
+            { Connect-SaltMaster -Uri $Salt.api_tls -Credential $wrong -EAuth file -Name "wrong-$Transport" -SkipCertificateCheck } |
+                Should -Throw -ErrorId 'SaltApiAuthenticationFailed,SaltBatch.ConnectSaltMasterCommand' -PassThru |
+                ForEach-Object {
+                    $_.Exception.Message | Should -BeLike "*user 'alice'*Could not authenticate using provided credentials*"
+                    $_.Exception.Message | Should -Not -Match '<(html|!DOCTYPE|body|h2|p)\b'
+                    $_.Exception.Message | Should -Not -BeLike '*not-the-password*'
+                }
+            Get-SaltMasterConnection -Name "wrong-$Transport" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+    }
+}
