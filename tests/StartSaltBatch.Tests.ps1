@@ -351,6 +351,8 @@ Describe 'Start-SaltBatch as root for a master that runs as another user' {
     It 'gives the job directory, jid file, .batch.p and batch_active.p to the master''s user, with the master''s modes' {
         if (-not $IsRoot) { Set-ItResult -Skipped -Because 'giving files to another user needs root (CI runs as root)'; return }
         $master = New-StartMaster -User $MasterUser
+        # The master's cache directory is its own, as a master makes it.
+        & chown "${MasterUser}:" $master.CacheDir
         try {
             $batch = Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1
 
@@ -377,5 +379,52 @@ Describe 'Start-SaltBatch as root for a master that runs as another user' {
         finally {
             Stop-SimulatedMaster $master
         }
+    }
+}
+
+Describe 'Start-SaltBatch on a cache that cannot take the batch' {
+    BeforeAll {
+        $script:IsRoot = (& id -u) -eq '0'
+    }
+    BeforeEach {
+        if (-not $IsRoot) { Set-ItResult -Skipped -Because 'a full or read-only cache is made with a tmpfs mount, which needs root (CI runs as root)'; return }
+        $script:Master = New-StartMaster
+        # jobs/ on a file system of its own: 16 KiB, as small as a full disk is for the next file.
+        $script:Jobs = Join-Path $Master.CacheDir 'jobs'
+        $null = New-Item -ItemType Directory -Path $Jobs
+        & mount -t tmpfs -o size=16k tmpfs $Jobs
+        if ($LASTEXITCODE -ne 0) { throw "mount tmpfs on $Jobs failed" }
+    }
+    AfterEach {
+        if ($IsRoot) {
+            & umount $Jobs
+            Stop-SimulatedMaster $Master
+        }
+    }
+
+    It 'is SaltBatchCacheWriteFailed on a full disk, and undoes the job directory it had made' {
+        # Three of the four pages taken: the jid file still fits, .batch.p no longer does.
+        [IO.File]::WriteAllBytes((Join-Path $Jobs 'fill'), [byte[]]::new(12288))
+
+        { Start-SaltBatch -ConfigPath $Master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 } |
+            Should -Throw -ErrorId 'SaltBatchCacheWriteFailed,SaltBatch.StartSaltBatchCommand' -PassThru |
+            ForEach-Object {
+                $_.CategoryInfo.Category | Should -Be 'WriteError'
+                $_.Exception.Message | Should -BeLike '*.batch.p*free space*Nothing was started: the job directory was removed again.*'
+            }
+        @(Get-ChildItem -Force -Path $Jobs -Directory | Get-ChildItem -Force) | Should -BeNullOrEmpty
+        Test-Path (Join-Path $Master.CacheDir 'batch_active.p') | Should -BeFalse
+        Get-NonProbeEvent $Master | Where-Object tag -Like 'salt/batch/*' | Should -BeNullOrEmpty
+    }
+
+    It 'is SaltBatchCacheWriteFailed on a read-only cache, with nothing written' {
+        & mount -o remount,ro $Jobs
+        if ($LASTEXITCODE -ne 0) { throw "remount read-only of $Jobs failed" }
+
+        { Start-SaltBatch -ConfigPath $Master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 } |
+            Should -Throw -ErrorId 'SaltBatchCacheWriteFailed,SaltBatch.StartSaltBatchCommand' -PassThru |
+            ForEach-Object { $_.Exception.Message | Should -BeLike '*Read-only file system*writable*' }
+        @(Get-ChildItem -Force -Path $Jobs) | Should -BeNullOrEmpty
+        Test-Path (Join-Path $Master.CacheDir 'batch_active.p') | Should -BeFalse
     }
 }

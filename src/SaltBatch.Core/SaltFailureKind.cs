@@ -23,6 +23,9 @@ public enum SaltFailureKind
     InvalidArgument,
     NoMinions,
 
+    /// <summary>Writing into the master's cache failed for a reason other than permissions: no space, a read-only file system, an IO error.</summary>
+    CacheWriteFailed,
+
     /// <summary>salt-api refused the login: user, password or eauth.</summary>
     ApiAuthenticationFailed,
 

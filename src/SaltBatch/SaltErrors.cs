@@ -27,6 +27,7 @@ internal static class SaltErrors
         [SaltFailureKind.AlreadyComplete] = ("SaltBatchAlreadyComplete", ErrorCategory.InvalidOperation),
         [SaltFailureKind.InvalidArgument] = ("SaltBatchInvalidArgument", ErrorCategory.InvalidArgument),
         [SaltFailureKind.NoMinions] = ("SaltBatchNoMinions", ErrorCategory.ObjectNotFound),
+        [SaltFailureKind.CacheWriteFailed] = ("SaltBatchCacheWriteFailed", ErrorCategory.WriteError),
         [SaltFailureKind.ApiAuthenticationFailed] = ("SaltApiAuthenticationFailed", ErrorCategory.AuthenticationError),
         [SaltFailureKind.ApiAccessDenied] = ("SaltApiAccessDenied", ErrorCategory.PermissionDenied),
         [SaltFailureKind.ApiClientDisabled] = ("SaltApiClientDisabled", ErrorCategory.NotEnabled),

@@ -128,7 +128,7 @@ public sealed class StartSaltBatchCommand : SaltCmdletBase
         {
             log.ForEach(WriteVerbose);
             var record = SaltErrors.ToErrorRecord(exception);
-            if (exception.Kind is SaltFailureKind.MasterUnreachable or SaltFailureKind.AccessDenied or SaltFailureKind.ConfigInvalid or SaltFailureKind.CacheUnavailable)
+            if (exception.Kind is SaltFailureKind.MasterUnreachable or SaltFailureKind.AccessDenied or SaltFailureKind.ConfigInvalid or SaltFailureKind.CacheUnavailable or SaltFailureKind.CacheWriteFailed)
             {
                 ThrowTerminatingError(record);
             }

@@ -66,9 +66,13 @@ public sealed class BatchStarter
         }
 
         var created = _clock.GetUtcNow();
+        var writer = new JobCacheWriter(_layout, owner);
+        var (jid, jobDirectory) = writer.CreateJobDirectory(created.UtcDateTime);
+        var ownerText = owner is { } given ? $"with the identity of the master's user {_masterUser} (uid {given.Uid}, gid {given.Gid}), which owns them" : $"owned by {UnixAccounts.EffectiveUserName()}";
+        _log($"Created {jobDirectory} and its jid file, {ownerText}.");
         var state = new InitialBatchState
         {
-            Jid = NewJid(created.UtcDateTime),
+            Jid = jid,
             Minions = ping.Answered,
             BatchSize = options.BatchSize.SizeFor(ping.Answered.Count),
             Function = options.Function,
@@ -84,14 +88,15 @@ public sealed class BatchStarter
             User = UnixAccounts.EffectiveUserName(),
         };
 
-        var writer = new JobCacheWriter(_layout, owner);
-        var ownerText = owner is { } given ? $"owned by uid {given.Uid}, gid {given.Gid} (the master's user {_masterUser})" : $"owned by {UnixAccounts.EffectiveUserName()}";
         _log($"Batch {state.Jid}: {state.Minions.Count} minion(s), {state.BatchSize} at a time ({options.BatchSize}), {state.Function}, timeout {state.Timeout}s + gather_job_timeout {state.GatherJobTimeout}s per minion.");
-        _log($"Created {writer.CreateJobDirectory(state.Jid)} and its jid file, {ownerText}.");
-        var statePath = writer.WriteBatchState(state);
-        _log($"Wrote {statePath} (every minion pending; the BatchManager dispatches them).");
-        var writes = writer.AddToActiveIndex(state.Jid, _log);
-        _log($"Added {state.Jid} to {_layout.ActiveIndexPath}{(writes > 1 ? $" ({writes} writes: the index was being rewritten at the same time)" : string.Empty)}.");
+        var statePath = Committed(writer, jobDirectory, () =>
+        {
+            var written = writer.WriteBatchState(state);
+            _log($"Wrote {written} (every minion pending; the BatchManager dispatches them).");
+            var writes = writer.AddToActiveIndex(state.Jid, _log);
+            _log($"Added {state.Jid} to {_layout.ActiveIndexPath}{(writes > 1 ? $" ({writes} writes: the index was being rewritten at the same time)" : string.Empty)}.");
+            return written;
+        });
 
         var tag = BatchEvents.NewTag(state.Jid);
         try
@@ -104,6 +109,44 @@ public sealed class BatchStarter
         {
             _log($"{tag} was not fired: {failure.Message} The BatchManager adopts the batch from the active index on its next tick.");
             return new StartOutcome(state, ping, statePath, failure);
+        }
+    }
+
+    /// <summary>
+    /// The commit point: a batch whose state or index entry cannot be written is undone, job directory and all, so no
+    /// half-written batch is left that nobody drives and that reads as Running forever.
+    /// </summary>
+    private T Committed<T>(JobCacheWriter writer, string jobDirectory, Func<T> commit)
+    {
+        try
+        {
+            return commit();
+        }
+        catch (SaltBatchException failure)
+        {
+            var undoFailure = Undo(writer, jobDirectory);
+            throw new SaltBatchException(
+                failure.Kind,
+                undoFailure is null
+                    ? $"{failure.Message} Nothing was started: the job directory was removed again."
+                    : $"{failure.Message} Removing {jobDirectory} again also failed ({undoFailure}): remove it by hand; the BatchManager does not drive a batch that is not in batch_active.p.",
+                failure.Target,
+                failure);
+        }
+    }
+
+    /// <returns>Null when the job directory is gone, else why it is not.</returns>
+    private string? Undo(JobCacheWriter writer, string jobDirectory)
+    {
+        try
+        {
+            writer.RemoveJobDirectory(jobDirectory);
+            _log($"Removed {jobDirectory} again: the batch could not be written whole.");
+            return null;
+        }
+        catch (SaltBatchException undoFailure)
+        {
+            return undoFailure.Message;
         }
     }
 
@@ -140,19 +183,6 @@ public sealed class BatchStarter
         }
 
         return ping;
-    }
-
-    /// <summary>A fresh job directory: two starts within the same microsecond take the next one, as gen_jid avoids repeats.</summary>
-    private string NewJid(DateTime utc)
-    {
-        var jid = Cache.Jid.Generate(utc);
-        while (Directory.Exists(_layout.JidDirectory(jid)))
-        {
-            utc = utc.AddTicks(10);
-            jid = Cache.Jid.Generate(utc);
-        }
-
-        return jid;
     }
 
     private static string Describe(IReadOnlyList<string> minions, string whenEmpty) =>

@@ -5,8 +5,10 @@ namespace SaltBatch.Core.Cache;
 /// <summary>
 /// Salt's <c>atomic_open</c> (reference §3.3): a <c>.___atomic_write*</c> temp file (mode 0600) in the target's
 /// directory; when the target exists its mode, owner and group are copied onto the temp file; then rename(2) over the
-/// target, so readers see the old or the new file, never half of one. Unlike Salt, a file that does not exist yet can
-/// be given an owner (the master's user), so a root caller does not leave the master a file it cannot read (§1.9).
+/// target, so readers see the old or the new file, never half of one. The temp file is created exclusively (nothing
+/// planted at its name is opened) and the copy goes through its open handle only, never through a path; a target
+/// that is a symlink lends nothing. New files belong to whoever writes them: run it as the master's identity
+/// (<see cref="MasterIdentity"/>) for files the master owns.
 /// </summary>
 public static class AtomicFile
 {
@@ -14,47 +16,42 @@ public static class AtomicFile
 
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <param name="newFileOwner">Owner and group for a target that does not exist yet; null keeps the writing process's.</param>
-    /// <exception cref="SaltBatchException">AccessDenied when the directory or the ownership change is not permitted.</exception>
-    public static void Write(string path, byte[] content, UnixOwner? newFileOwner = null)
+    /// <exception cref="UnauthorizedAccessException">Not permitted; the temp file is gone.</exception>
+    /// <exception cref="IOException">Any other failure (a full disk, a read-only cache); the temp file is gone.</exception>
+    public static void Write(string path, byte[] content)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temp = Path.Combine(directory, TempPrefix + Path.GetRandomFileName().Replace(".", string.Empty, StringComparison.Ordinal));
+        var created = false;
         try
         {
             Directory.CreateDirectory(directory);
             using (var stream = CreateOwnerOnly(temp))
             {
+                created = true;
                 stream.Write(content);
-            }
-
-            var existingOwner = File.Exists(path) ? UnixAccounts.OwnerOf(path) : null;
-            if (existingOwner is not null && !OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(path));
-            }
-
-            if ((existingOwner ?? newFileOwner) is { } owner && UnixAccounts.OwnerOf(temp) != owner)
-            {
-                UnixAccounts.ChangeOwner(temp, owner);
+                CopyModeAndOwner(path, stream);
             }
 
             File.Move(temp, path, overwrite: true);
         }
-        catch (UnauthorizedAccessException denied)
-        {
-            File.Delete(temp);
-            throw new SaltBatchException(
-                SaltFailureKind.AccessDenied,
-                $"Permission denied writing '{path}' as user '{UnixAccounts.EffectiveUserName()}' ({denied.Message}). Run as root or as the Salt master's user.",
-                path,
-                denied);
-        }
-        catch
+        catch when (created)
         {
             File.Delete(temp);
             throw;
         }
+    }
+
+    /// <summary>What Salt copies from an existing target; an owner this writer may not give is left as it is (its own).</summary>
+    private static void CopyModeAndOwner(string target, FileStream temp)
+    {
+        if (OperatingSystem.IsWindows() || UnixAccounts.OwnerAndModeOfFile(target) is not var (owner, mode))
+        {
+            return;
+        }
+
+        File.SetUnixFileMode(temp.SafeFileHandle, mode);
+        UnixFiles.TryChangeOwner(temp.SafeFileHandle, owner);
     }
 
     private static FileStream CreateOwnerOnly(string path)

@@ -3,12 +3,12 @@ using SaltBatch.Core.Platform;
 namespace SaltBatch.Core.Cache;
 
 /// <summary>
-/// Who new files in the master's cache must belong to: the master's <c>user</c>. Root gives them away to it; the master
+/// Who new files in the master's cache must belong to: the master's <c>user</c>. Root writes them with its identity; the master
 /// user itself owns them already; anyone else would leave files the master cannot rewrite, so is refused up front.
 /// </summary>
 public static class CacheOwnership
 {
-    /// <returns>The owner to give new files and directories, or null when the process's own is already right.</returns>
+    /// <returns>The identity to write new files and directories with, or null when the process's own is already right.</returns>
     /// <exception cref="SaltBatchException">AccessDenied (not root and not the master's user); ConfigInvalid (no such account).</exception>
     public static UnixOwner? ForNewFiles(string masterUser)
     {

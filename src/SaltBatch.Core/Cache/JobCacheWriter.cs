@@ -6,12 +6,18 @@ namespace SaltBatch.Core.Cache;
 /// <summary>
 /// Writes a new batch into the master's job cache as the master itself would have: the job directory and its
 /// <c>jid</c> file as <c>local_cache.prep_jid</c> makes them (reference §4.3), <c>.batch.p</c> and the
-/// <c>batch_active.p</c> entry through <see cref="AtomicFile"/> (§2.5, §3.3), everything owned by the master's user.
+/// <c>batch_active.p</c> entry through <see cref="AtomicFile"/> (§2.5, §3.3). As root for a master that runs as another
+/// account, every step runs with that account's identity (<see cref="MasterIdentity"/>): files are born the master's,
+/// and nothing in a directory the master's account can write is created, truncated, chmod-ed or chown-ed with root's
+/// rights, so a symlink planted there leads nowhere the master's account could not already go.
 /// </summary>
 public sealed class JobCacheWriter
 {
     /// <summary>A rewrite racing the BatchManager's own can lose our entry; re-reading tells, and this many tries end it.</summary>
     private const int IndexAttempts = 10;
+
+    /// <summary>EEXIST as .NET reports it on Unix: a name we create exclusively was taken between our steps.</summary>
+    private const int AlreadyExists = 17;
 
     private const UnixFileMode DefaultDirectoryMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
@@ -20,51 +26,74 @@ public sealed class JobCacheWriter
     private const UnixFileMode ExecuteBits = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     private readonly JobCacheLayout _layout;
-    private readonly UnixOwner? _owner;
+    private readonly UnixOwner? _masterIdentity;
+    private readonly string _writer;
 
-    /// <param name="owner">Owner for everything created (see <see cref="CacheOwnership"/>); null keeps the process's.</param>
-    public JobCacheWriter(JobCacheLayout layout, UnixOwner? owner)
+    /// <param name="masterIdentity">The master's uid and gid to write with (see <see cref="CacheOwnership"/>); null writes as this process, which is then the master's user.</param>
+    public JobCacheWriter(JobCacheLayout layout, UnixOwner? masterIdentity)
     {
         _layout = layout;
-        _owner = owner;
+        _masterIdentity = masterIdentity;
+        _writer = masterIdentity is { } identity
+            ? $"root with the identity of the master's user (uid {identity.Uid}, gid {identity.Gid})"
+            : $"user '{UnixAccounts.EffectiveUserName()}'";
     }
 
     /// <summary>
-    /// Creates the job directory (and its parents under <c>jobs/</c>) and the <c>jid</c> file. New directories get the
-    /// mode of <c>jobs/</c>, which the master made under its own umask (0755 when there is none yet), and the
-    /// <c>jid</c> file the same without execute bits, as <c>os.makedirs</c> and <c>open(..., "wb+")</c> give the master.
+    /// Takes a JID whose job directory did not exist and creates it (with its parents under <c>jobs/</c>) and its
+    /// <c>jid</c> file; a directory already there means another job has that JID, so the next one is taken, as
+    /// <c>prep_jid</c> does. New directories get the mode of <c>jobs/</c>, which the master made under its own umask
+    /// (0755 when there is none yet), and the <c>jid</c> file the same without execute bits, as <c>os.makedirs</c> and
+    /// <c>open(..., "wb+")</c> give the master.
     /// </summary>
-    /// <returns>The job directory.</returns>
-    public string CreateJobDirectory(string jid)
+    /// <exception cref="SaltBatchException">AccessDenied; CacheWriteFailed (no space, read-only, another IO error).</exception>
+    public (string Jid, string Directory) CreateJobDirectory(DateTime utc) => AsMaster(_layout.JobsDir, "creating", () =>
     {
-        var directory = _layout.JidDirectory(jid);
         var mode = Directory.Exists(_layout.JobsDir) && !OperatingSystem.IsWindows() ? File.GetUnixFileMode(_layout.JobsDir) : DefaultDirectoryMode;
-        Guarded(directory, () =>
+        CreateIfMissing(_layout.JobsDir, mode);
+        while (true)
         {
-            foreach (var path in new[] { _layout.JobsDir, Path.GetDirectoryName(directory)!, directory })
+            var jid = Jid.Generate(utc);
+            var directory = _layout.JidDirectory(jid);
+            CreateIfMissing(Path.GetDirectoryName(directory)!, mode);
+            if (UnixFiles.TryCreateDirectory(directory, mode))
             {
-                if (!Directory.Exists(path))
+                try
                 {
-                    Directory.CreateDirectory(path);
-                    SetMode(path, mode);
-                    GiveAway(path);
+                    SetMode(directory, mode);
+                    WriteJidFile(Path.Combine(directory, "jid"), jid, mode & ~ExecuteBits);
                 }
+                catch
+                {
+                    Directory.Delete(directory, recursive: true);
+                    throw;
+                }
+
+                return (jid, directory);
             }
 
-            var jidFile = Path.Combine(directory, "jid");
-            File.WriteAllBytes(jidFile, Encoding.UTF8.GetBytes(jid));
-            SetMode(jidFile, mode & ~ExecuteBits);
-            GiveAway(jidFile);
-        });
+            utc = utc.AddTicks(10);
+        }
+    });
+
+    /// <summary>Undoes <see cref="CreateJobDirectory"/> and what was written into it, when a start cannot be completed.</summary>
+    /// <exception cref="SaltBatchException">AccessDenied; CacheWriteFailed.</exception>
+    public void RemoveJobDirectory(string directory) => AsMaster(directory, "removing", () =>
+    {
+        Directory.Delete(directory, recursive: true);
         return directory;
-    }
+    });
 
     /// <returns>The path of the <c>.batch.p</c> written.</returns>
+    /// <exception cref="SaltBatchException">AccessDenied; CacheWriteFailed.</exception>
     public string WriteBatchState(InitialBatchState state)
     {
         var path = _layout.BatchStatePath(state.Jid);
-        AtomicFile.Write(path, state.ToBytes(), _owner);
-        return path;
+        return AsMaster(path, "writing", () =>
+        {
+            AtomicFile.Write(path, state.ToBytes());
+            return path;
+        });
     }
 
     /// <summary>
@@ -72,26 +101,29 @@ public sealed class JobCacheWriter
     /// index the same way with no lock, so the last writer wins; the index is read back until it shows the JID.
     /// </summary>
     /// <returns>How many writes it took.</returns>
-    /// <exception cref="SaltBatchException">Timeout when the JID never stuck; AccessDenied.</exception>
+    /// <exception cref="SaltBatchException">Timeout when the JID never stuck; AccessDenied; CacheWriteFailed.</exception>
     public int AddToActiveIndex(string jid, Action<string> log)
     {
         var path = _layout.ActiveIndexPath;
-        for (var attempt = 1; attempt <= IndexAttempts; attempt++)
+        return AsMaster(path, "writing", () =>
         {
-            var jids = new SortedSet<string>(ReadIndex(path, log), StringComparer.Ordinal) { jid };
-            AtomicFile.Write(path, Payload.PayloadWriter.Pack(jids.ToList(), useBinType: false), _owner);
-            if (ReadIndex(path, log).Contains(jid))
+            for (var attempt = 1; attempt <= IndexAttempts; attempt++)
             {
-                return attempt;
+                var jids = new SortedSet<string>(ReadIndex(path, log), StringComparer.Ordinal) { jid };
+                AtomicFile.Write(path, Payload.PayloadWriter.Pack(jids.ToList(), useBinType: false));
+                if (ReadIndex(path, log).Contains(jid))
+                {
+                    return attempt;
+                }
+
+                log($"{path} was rewritten by someone else right after our write and lost {jid}; writing it again.");
             }
 
-            log($"{path} was rewritten by someone else right after our write and lost {jid}; writing it again.");
-        }
-
-        throw new SaltBatchException(
-            SaltFailureKind.Timeout,
-            $"{jid} did not stay in {path} after {IndexAttempts} writes: another process keeps rewriting the index without it.",
-            path);
+            throw new SaltBatchException(
+                SaltFailureKind.Timeout,
+                $"{jid} did not stay in {path} after {IndexAttempts} writes: another process keeps rewriting the index without it.",
+                path);
+        });
     }
 
     /// <summary>Salt reads a corrupt index as empty and overwrites it; so does this, saying so.</summary>
@@ -108,6 +140,32 @@ public sealed class JobCacheWriter
         }
     }
 
+    private static void CreateIfMissing(string directory, UnixFileMode mode)
+    {
+        if (UnixFiles.TryCreateDirectory(directory, mode))
+        {
+            SetMode(directory, mode);
+        }
+    }
+
+    /// <summary>Created exclusively (a name planted in the window after mkdir is refused, not followed); the mode through the handle.</summary>
+    private static void WriteJidFile(string path, string jid, UnixFileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = mode;
+        }
+
+        using var stream = new FileStream(path, options);
+        stream.Write(Encoding.UTF8.GetBytes(jid));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(stream.SafeFileHandle, mode);
+        }
+    }
+
+    /// <summary>Beats the umask on a directory this writer just made (as the master's identity: a path it owns).</summary>
     private static void SetMode(string path, UnixFileMode mode)
     {
         if (!OperatingSystem.IsWindows())
@@ -116,27 +174,35 @@ public sealed class JobCacheWriter
         }
     }
 
-    private void GiveAway(string path)
-    {
-        if (_owner is { } owner)
-        {
-            UnixAccounts.ChangeOwner(path, owner);
-        }
-    }
-
-    private static void Guarded(string path, Action step)
+    /// <summary>Runs a step with the master's identity when one is set, and turns its IO failures into typed ones.</summary>
+    private T AsMaster<T>(string path, string doing, Func<T> step)
     {
         try
         {
-            step();
+            return _masterIdentity is { } identity ? MasterIdentity.Run(identity, step) : step();
         }
         catch (UnauthorizedAccessException denied)
         {
+            throw Denied(path, doing, denied);
+        }
+        catch (IOException planted) when (planted.HResult == AlreadyExists)
+        {
+            throw Denied(path, doing, planted);
+        }
+        catch (IOException failure)
+        {
             throw new SaltBatchException(
-                SaltFailureKind.AccessDenied,
-                $"Permission denied creating '{path}' as user '{UnixAccounts.EffectiveUserName()}' ({denied.Message}). Run as root or as the Salt master's user.",
+                SaltFailureKind.CacheWriteFailed,
+                $"{char.ToUpperInvariant(doing[0])}{doing[1..]} '{path}' as {_writer} failed: {failure.Message} Check that the file system of the master's cache has free space and is writable (df, mount).",
                 path,
-                denied);
+                failure);
         }
     }
+
+    private SaltBatchException Denied(string path, string doing, Exception cause) =>
+        new(
+            SaltFailureKind.AccessDenied,
+            $"Permission denied {doing} '{path}' as {_writer} ({cause.Message}). Run as root or as the Salt master's user; if you do, something in the master's cache is not the master's (a symlink or a file of another account was put in the way).",
+            path,
+            cause);
 }

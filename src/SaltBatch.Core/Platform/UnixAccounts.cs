@@ -6,6 +6,7 @@ namespace SaltBatch.Core.Platform;
 public static partial class UnixAccounts
 {
     private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxBasicStats = 0x7ff;
     private const int StatxUidOffset = 20;
     private const int StatxGidOffset = 24;
@@ -53,18 +54,14 @@ public static partial class UnixAccounts
     /// <summary>The owner and group of a path (following links), or null when it cannot be examined.</summary>
     public static UnixOwner? OwnerOf(string path) => Stat(path)?.Owner;
 
-    /// <summary>chown(2); throws <see cref="UnauthorizedAccessException"/> when the process may not give the path away.</summary>
-    public static void ChangeOwner(string path, UnixOwner owner)
-    {
-        if (OperatingSystem.IsLinux() && Chown(path, owner.Uid, owner.Gid) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new UnauthorizedAccessException($"chown {owner.Uid}:{owner.Gid} '{path}' failed (errno {errno}).");
-        }
-    }
+    /// <summary>The owner and permission bits of the path itself, not of what a symlink there points to; null for a symlink or nothing.</summary>
+    public static (UnixOwner Owner, UnixFileMode Mode)? OwnerAndModeOfFile(string path) =>
+        File.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint) && Stat(path, followLinks: false) is var (owner, mode)
+            ? (owner, (UnixFileMode)mode)
+            : null;
 
-    /// <summary>statx(2) of a path (following links): its owner and its permission bits, or null when it cannot be examined.</summary>
-    private static (UnixOwner Owner, int Mode)? Stat(string path)
+    /// <summary>statx(2) of a path: its owner and its permission bits, or null when it cannot be examined.</summary>
+    private static (UnixOwner Owner, int Mode)? Stat(string path, bool followLinks = true)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -76,7 +73,7 @@ public static partial class UnixAccounts
         {
             fixed (byte* pointer = buffer)
             {
-                if (Statx(AtFdCwd, path, 0, StatxBasicStats, pointer) != 0)
+                if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, pointer) != 0)
                 {
                     return null;
                 }
@@ -99,9 +96,6 @@ public static partial class UnixAccounts
 
     [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetPwNam(string name);
-
-    [LibraryImport("libc", EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Chown(string path, uint uid, uint gid);
 
     [LibraryImport("libc", EntryPoint = "getpwuid")]
     private static partial IntPtr GetPwUid(uint uid);

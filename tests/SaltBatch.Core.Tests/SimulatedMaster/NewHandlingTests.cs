@@ -2,6 +2,7 @@ using SaltBatch.Core.Bus;
 using SaltBatch.Core.Payload;
 using SaltBatch.Core.Platform;
 using SaltBatch.TestKit.SimulatedMaster;
+using SaltBatch.Core.Tests.Support;
 
 namespace SaltBatch.Core.Tests.SimulatedMaster;
 
@@ -33,7 +34,7 @@ public sealed class NewHandlingTests
             return;
         }
 
-        UnixAccounts.ChangeOwner(path, UnixAccounts.LookupUser(MasterUser)!.Value);
+        Chown.To(path, UnixAccounts.LookupUser(MasterUser)!.Value);
         bed.Fire($"salt/batch/{jid}/new", NewData(jid), PullFraming.Prefixed);
 
         bed.WaitFor(JournalKinds.BatchNewHandled, record => record.Text("action") == "adopted");
