@@ -13,11 +13,12 @@ BeforeAll {
         if ($LASTEXITCODE -ne 0) { throw "useradd $MasterUser failed" }
     }
 
-    # A master run by its own account, whose cache directory is that account's, as on a packaged master since 3006.3.
+    # A master run by its own account, whose cache (key files included) is that account's, as on a packaged master
+    # since 3006.3.
     function New-ServiceAccountMaster {
         $root = Join-Path $TestDrive ("master-{0}" -f [guid]::NewGuid().ToString('n').Substring(0, 8))
         $master = Start-SimulatedMaster -Root $root -User $MasterUser -ExtraArgs @('--accepted-minions', $Accepted)
-        & chown "${MasterUser}:" $master.CacheDir
+        & chown -R "${MasterUser}:" $master.CacheDir
         $master
     }
 
@@ -96,6 +97,24 @@ Describe 'Start-SaltBatch as root in a cache the master''s account controls' {
             # The job directory and its .batch.p were undone: no batch that nobody drives is left to read as Running.
             @(Get-ChildItem -Path (Join-Path $master.CacheDir 'jobs') -Directory | Get-ChildItem -Directory) | Should -BeNullOrEmpty
             @(Get-SaltBatch -ConfigPath $master.ConfigPath) | Should -BeNullOrEmpty
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
+    It 'reads the master''s key file with the master''s identity: a symlink planted in its place does not send root''s file to the master' {
+        $master = New-ServiceAccountMaster
+        $target = New-RootOnlyTarget
+        try {
+            $key = Join-Path $master.CacheDir ".${MasterUser}_key"
+            Remove-Item -Force -LiteralPath $key
+            $null = New-Item -ItemType SymbolicLink -Path $key -Target $target.File
+            & chown -h "${MasterUser}:" $key
+
+            { Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'SaltBatchAuthenticationFailed,SaltBatch.StartSaltBatchCommand' -PassThru |
+                ForEach-Object { $_.Exception.Message | Should -BeLike "*The key file $key could not be read*" }
         }
         finally {
             Stop-SimulatedMaster $master

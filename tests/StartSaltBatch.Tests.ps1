@@ -292,6 +292,25 @@ Describe 'Start-SaltBatch with a driven master' {
         }
     }
 
+    It 'starts with the default framing on a <Framing> master that registers subscribers <DelayMs> ms late' -ForEach @(
+        @{ Framing = 'prefixed'; DelayMs = 500 }
+        @{ Framing = 'bare'; DelayMs = 500 }
+        @{ Framing = 'prefixed'; DelayMs = 2000 }
+        @{ Framing = 'bare'; DelayMs = 2000 }
+    ) {
+        $root = Join-Path $TestDrive ("master-{0}" -f [guid]::NewGuid().ToString('n').Substring(0, 8))
+        $master = Start-SimulatedMaster -Root $root -User $Me -Framing $Framing -ExtraArgs @('--accepted-minions', $Accepted, '--subscribe-delay-ms', "$DelayMs")
+        try {
+            $batch = Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 2
+
+            $batch.Total | Should -Be 4
+            (Wait-MasterJournal $master -Kind 'batch-new-handled').action | Should -Be 'adopted'
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
     It 'pipes into Wait-SaltBatch until Complete, and Stop-SaltBatch then says it completed and sends nothing' {
         $master = New-StartMaster -MasterArgs @('--drive-batches', '--step-ms', '50', '--seed', '5')
         try {
@@ -351,8 +370,8 @@ Describe 'Start-SaltBatch as root for a master that runs as another user' {
     It 'gives the job directory, jid file, .batch.p and batch_active.p to the master''s user, with the master''s modes' {
         if (-not $IsRoot) { Set-ItResult -Skipped -Because 'giving files to another user needs root (CI runs as root)'; return }
         $master = New-StartMaster -User $MasterUser
-        # The master's cache directory is its own, as a master makes it.
-        & chown "${MasterUser}:" $master.CacheDir
+        # The master's cache, its key files included, is its own, as a master makes it.
+        & chown -R "${MasterUser}:" $master.CacheDir
         try {
             $batch = Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1
 

@@ -11,8 +11,11 @@ public sealed record EventBusSettings
 
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a framing probe waits to see its event come back on the pub stream.</summary>
-    public TimeSpan ProbeWindow { get; init; } = TimeSpan.FromSeconds(1.5);
+    /// <summary>
+    /// How long probe events are fired again before the master is taken as not relaying them: long enough for a busy
+    /// master that registers its pub subscribers seconds late.
+    /// </summary>
+    public TimeSpan ProbeWindow { get; init; } = TimeSpan.FromSeconds(5);
 
     public int MaxEventSize { get; init; } = DefaultMaxEventSize;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SaltBatch.Core.Payload;
 
 namespace SaltBatch.Core.Bus;
@@ -9,8 +8,6 @@ namespace SaltBatch.Core.Bus;
 /// </summary>
 public sealed class MasterEventBus
 {
-    private static readonly TimeSpan ConfirmationRetryInterval = TimeSpan.FromMilliseconds(200);
-
     private readonly EventBusSettings _settings;
     private readonly EventPublisher _publisher;
     private readonly PullFramingDetector _detector;
@@ -52,20 +49,8 @@ public sealed class MasterEventBus
         var subscriber = await SubscribeAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var clock = Stopwatch.StartNew();
-            do
-            {
-                var id = Guid.NewGuid().ToString("N");
-                var tag = PullFramingDetector.ProbeTagPrefix + id;
-                await FireAsync(tag, new PayloadMap { { "probe", id } }, framing, cancellationToken).ConfigureAwait(false);
-                if (await subscriber.WaitForAsync(e => e.Tag == tag, ConfirmationRetryInterval, cancellationToken).ConfigureAwait(false) is not null)
-                {
-                    return (subscriber, true);
-                }
-            }
-            while (clock.Elapsed < _settings.ProbeWindow);
-
-            return (subscriber, false);
+            var answered = await ProbeEcho.FirstAnsweredAsync(subscriber, [framing], FireAsync, _settings.ProbeWindow, cancellationToken).ConfigureAwait(false);
+            return (subscriber, answered is not null);
         }
         catch
         {

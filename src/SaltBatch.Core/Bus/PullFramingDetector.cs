@@ -5,15 +5,14 @@ namespace SaltBatch.Core.Bus;
 
 /// <summary>
 /// Finds out which pull framing a master expects (reference §0.2, §7.4). The sockets have no handshake, so the only
-/// test is to fire a harmless probe event and see whether it comes back on the pub stream: first prefixed (newest
-/// line), then bare (3006/3007), each over its own connection because a wrong frame stalls or desynchronises the
-/// connection it was written to. The answer is remembered per pull endpoint for the life of the process.
+/// test is to fire harmless probe events and see which comes back on the pub stream: a prefixed one (newest line) and
+/// a bare one (3006/3007), each over its own connection because a wrong frame stalls or desynchronises the connection
+/// it was written to, again until one comes back (<see cref="ProbeEcho"/>). The answer is remembered per pull
+/// endpoint for the life of the process.
 /// </summary>
 public sealed class PullFramingDetector
 {
     public const string ProbeTagPrefix = "saltbatch/probe/";
-
-    private static readonly TimeSpan SubscriptionSettleTime = TimeSpan.FromMilliseconds(100);
 
     private static readonly ConcurrentDictionary<string, PullFraming> Remembered = new(StringComparer.Ordinal);
 
@@ -59,32 +58,22 @@ public sealed class PullFramingDetector
         var subscriber = await EventSubscriber.ConnectAsync(_endpoints.Pub, _settings, cancellationToken).ConfigureAwait(false);
         await using (subscriber.ConfigureAwait(false))
         {
-            // Our connect completes in the kernel's backlog; the publisher adds us to its audience only when it
-            // accepts, and a probe fired before that would be lost and misread as the wrong framing.
-            await Task.Delay(SubscriptionSettleTime, cancellationToken).ConfigureAwait(false);
-            foreach (var framing in new[] { PullFraming.Prefixed, PullFraming.Bare })
+            var framing = await ProbeEcho.FirstAnsweredAsync(
+                subscriber,
+                [PullFraming.Prefixed, PullFraming.Bare],
+                (tag, data, framing, cancellation) => _publisher.FireAsync(tag, data, framing, stampWithOffset: framing == PullFraming.Prefixed, cancellation),
+                _settings.ProbeWindow,
+                cancellationToken).ConfigureAwait(false);
+            if (framing is { } answered)
             {
-                if (await ProbeAsync(subscriber, framing, cancellationToken).ConfigureAwait(false))
-                {
-                    return framing;
-                }
+                return answered;
             }
         }
 
         throw new SaltBatchException(
             SaltFailureKind.MasterUnreachable,
-            $"No event came back on {_endpoints.Pub} within {_settings.ProbeWindow.TotalSeconds:0.###} s after firing a probe to {_endpoints.Pull} with either framing (prefixed or bare). " +
-            "The master's event publisher is not relaying events; is the salt-master running and healthy? If you know its version, pass the framing explicitly.",
+            $"No event came back on {_endpoints.Pub} within {_settings.ProbeWindow.TotalSeconds:0.###} s of firing probes to {_endpoints.Pull} in both framings (prefixed and bare), again and again. " +
+            "The master's event publisher is not relaying events; is the salt-master running and healthy? If you know which framing its pull side reads, pass it with -Framing.",
             _endpoints.Pull.ToString());
-    }
-
-    private async Task<bool> ProbeAsync(EventSubscriber subscriber, PullFraming framing, CancellationToken cancellationToken)
-    {
-        var id = Guid.NewGuid().ToString("N");
-        var tag = ProbeTagPrefix + id;
-        await _publisher.FireAsync(tag, new PayloadMap { { "probe", id } }, framing, stampWithOffset: framing == PullFraming.Prefixed, cancellationToken)
-            .ConfigureAwait(false);
-        var echo = await subscriber.WaitForAsync(masterEvent => masterEvent.Tag == tag, _settings.ProbeWindow, cancellationToken).ConfigureAwait(false);
-        return echo is not null;
     }
 }

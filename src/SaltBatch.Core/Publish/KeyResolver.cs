@@ -17,7 +17,7 @@ public static class KeyResolver
         var user = CallingUser(effectiveUserName ?? UnixAccounts.EffectiveUserName(), environment ?? Environment.GetEnvironmentVariable);
         var keyUser = KeyUser(user, masterUser);
         var keyPath = Path.Combine(cacheDir, $".{keyUser}_key");
-        return new PublishCredentials(user, keyUser, keyPath, ReadKey(keyPath));
+        return new PublishCredentials(user, keyUser, keyPath, ReadKey(keyPath, keyUser));
     }
 
     internal static string CallingUser(string effectiveUserName, Func<string, string?> environment) =>
@@ -33,12 +33,17 @@ public static class KeyResolver
         return OperatingSystem.IsWindows() ? keyUser.Replace('\\', '_') : keyUser;
     }
 
-    /// <summary>The key exactly as written (no trimming); empty when it cannot be read, which the master will reject.</summary>
-    private static string ReadKey(string keyPath)
+    /// <summary>
+    /// The key exactly as written (no trimming); empty when it cannot be read, which the master will reject. Root reads
+    /// another account's key file with that account's identity: the file sits in a directory the account can write, and
+    /// a symlink planted there would otherwise lend it root's reading rights, the file's text going out in the load.
+    /// </summary>
+    private static string ReadKey(string keyPath, string keyUser)
     {
+        var owner = UnixAccounts.EffectiveUserId() == 0 && keyUser != "root" ? UnixAccounts.LookupUser(keyUser) : null;
         try
         {
-            return File.ReadAllText(keyPath);
+            return owner is { } keyOwner ? MasterIdentity.Run(keyOwner, () => File.ReadAllText(keyPath)) : File.ReadAllText(keyPath);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

@@ -45,7 +45,7 @@ public sealed class PullFramingDetectorTests
         var error = await Assert.ThrowsAsync<SaltBatchException>(() => new PullFramingDetector(master.Endpoints, QuickProbes).ResolveAsync(PullFraming.Auto));
 
         Assert.Equal(SaltFailureKind.MasterUnreachable, error.Kind);
-        Assert.Contains("either framing", error.Message);
+        Assert.Contains("in both framings", error.Message);
         Assert.Null(PullFramingDetector.Recall(master.Endpoints.Pull));
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
