@@ -334,6 +334,43 @@ Describe 'Start-SaltBatch with a driven master' {
         }
     }
 
+    It 'neither loses nor brings back another batch''s index entry while the master adds and retires its own, over many starts' {
+        $master = New-StartMaster -MasterArgs @('--index-traffic')
+        $stopped = $false
+        try {
+            $jids = foreach ($i in 1..12) { (Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1).Jid }
+            Stop-SimulatedMaster $master
+            $stopped = $true
+
+            $traffic = @(Get-MasterJournal $master -Kind 'index-traffic')
+            $traffic.Count | Should -Be 1
+            $traffic[0].writes | Should -BeGreaterThan 20 -Because 'the master kept rewriting the index while the batches started'
+            $index = Get-ActiveIndex $master
+            foreach ($jid in $jids) { $index | Should -Contain $jid }
+            # Every other entry is exactly what the master meant the index to hold: nothing lost, nothing resurrected.
+            @($index | Where-Object { $_ -notin $jids }) | Should -Be @($traffic[0].live)
+        }
+        finally {
+            if (-not $stopped) { Stop-SimulatedMaster $master }
+        }
+    }
+
+    It 'lists the batch in the index itself when the master does not adopt it from the new event' {
+        $master = New-StartMaster -MasterArgs @('--never-adopt')
+        try {
+            $batch = Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 -Verbose 4>&1 |
+                Where-Object { $_ -is [SaltBatch.SaltBatchInfo] -or $_.Message -like 'Added * to *batch_active.p*' }
+
+            @($batch | Where-Object { $_ -is [SaltBatch.SaltBatchInfo] }).Count | Should -Be 1
+            @($batch | Where-Object { $_ -isnot [SaltBatch.SaltBatchInfo] }).Count | Should -Be 1
+            (Wait-MasterJournal $master -Kind 'batch-new-handled').action | Should -Be 'ignored'
+            Get-ActiveIndex $master | Should -Be @(($batch | Where-Object { $_ -is [SaltBatch.SaltBatchInfo] }).Jid)
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
     It 'keeps every new batch in the active index while the master rewrites it continuously' {
         $master = New-StartMaster -MasterArgs @('--index-churn')
         try {

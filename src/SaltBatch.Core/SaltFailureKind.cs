@@ -23,6 +23,9 @@ public enum SaltFailureKind
     InvalidArgument,
     NoMinions,
 
+    /// <summary>Another writer kept replacing a shared file (the active index) under every try.</summary>
+    WriteConflict,
+
     /// <summary>Writing into the master's cache failed for a reason other than permissions: no space, a read-only file system, an IO error.</summary>
     CacheWriteFailed,
 

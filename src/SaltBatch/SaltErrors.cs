@@ -28,6 +28,7 @@ internal static class SaltErrors
         [SaltFailureKind.InvalidArgument] = ("SaltBatchInvalidArgument", ErrorCategory.InvalidArgument),
         [SaltFailureKind.NoMinions] = ("SaltBatchNoMinions", ErrorCategory.ObjectNotFound),
         [SaltFailureKind.CacheWriteFailed] = ("SaltBatchCacheWriteFailed", ErrorCategory.WriteError),
+        [SaltFailureKind.WriteConflict] = ("SaltBatchWriteConflict", ErrorCategory.ResourceBusy),
         [SaltFailureKind.ApiAuthenticationFailed] = ("SaltApiAuthenticationFailed", ErrorCategory.AuthenticationError),
         [SaltFailureKind.ApiAccessDenied] = ("SaltApiAccessDenied", ErrorCategory.PermissionDenied),
         [SaltFailureKind.ApiClientDisabled] = ("SaltApiClientDisabled", ErrorCategory.NotEnabled),

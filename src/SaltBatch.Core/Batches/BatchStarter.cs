@@ -7,12 +7,16 @@ namespace SaltBatch.Core.Batches;
 
 /// <summary>
 /// <c>salt &lt;tgt&gt; &lt;fun&gt; -b N --async</c> without its two defects (start-and-api §1.3, §1.9), by letting the
-/// master's BatchManager dispatch (§1.12 design B): ping the target, write a state with every responder pending
-/// and the active-index entry — owned by the master's user — and fire <c>salt/batch/&lt;jid&gt;/new</c>. The manager
-/// adopts the batch and publishes each sub-batch itself, so no minion can answer before the batch is adopted.
+/// master's BatchManager dispatch (§1.12 design B): ping the target, write a state with every responder pending —
+/// owned by the master's user — and fire <c>salt/batch/&lt;jid&gt;/new</c>; the active-index entry is the manager's to
+/// write when it adopts the batch, and ours only when it did not. The manager publishes each sub-batch itself, so no
+/// minion can answer before the batch is adopted.
 /// </summary>
 public sealed class BatchStarter
 {
+    /// <summary>How long the BatchManager has to list a batch it adopted from the new event before we list it ourselves.</summary>
+    private static readonly TimeSpan AdoptionPatience = TimeSpan.FromSeconds(2);
+
     private readonly JobCacheLayout _layout;
     private readonly string _masterUser;
     private readonly int _gatherJobTimeout;
@@ -45,8 +49,11 @@ public sealed class BatchStarter
 
     /// <exception cref="SaltBatchException">
     /// AccessDenied or ConfigInvalid before anything is sent; from the ping: MasterUnreachable, Timeout, AuthenticationFailed,
-    /// AuthorizationFailed, PublishRejected, and NoMinions when nobody matched or answered (nothing is written then).
-    /// A <c>new</c> event that cannot be fired is not a failure: the BatchManager also adopts from the index.
+    /// AuthorizationFailed, PublishRejected, and NoMinions when nobody matched or answered (nothing is written then);
+    /// while writing: AccessDenied, CacheWriteFailed, WriteConflict (what was written is removed again).
+    /// A <c>new</c> event that cannot be fired is not a failure: the BatchManager also adopts from the index. Once
+    /// <c>.batch.p</c> is written the start is finished whatever the cancellation: a batch the master may already have
+    /// adopted is never left half-registered.
     /// </exception>
     public async Task<StartOutcome> StartAsync(StartOptions options, CancellationToken cancellationToken)
     {
@@ -89,32 +96,43 @@ public sealed class BatchStarter
         };
 
         _log($"Batch {state.Jid}: {state.Minions.Count} minion(s), {state.BatchSize} at a time ({options.BatchSize}), {state.Function}, timeout {state.Timeout}s + gather_job_timeout {state.GatherJobTimeout}s per minion.");
-        var statePath = Committed(writer, jobDirectory, () =>
-        {
-            var written = writer.WriteBatchState(state);
-            _log($"Wrote {written} (every minion pending; the BatchManager dispatches them).");
-            var writes = writer.AddToActiveIndex(state.Jid, _log);
-            _log($"Added {state.Jid} to {_layout.ActiveIndexPath}{(writes > 1 ? $" ({writes} writes: the index was being rewritten at the same time)" : string.Empty)}.");
-            return written;
-        });
+        var statePath = Committed(writer, jobDirectory, () => writer.WriteBatchState(state));
+        _log($"Wrote {statePath} (every minion pending; the BatchManager dispatches them).");
 
+        // The new event first: the BatchManager adopts the batch and adds it to batch_active.p itself, its own file,
+        // which we then need not rewrite under it. Only when it did not, the index is written here.
         var tag = BatchEvents.NewTag(state.Jid);
+        SaltBatchException? newEventFailure = null;
         try
         {
-            var framing = await _bus.FireAsync(tag, BatchEvents.NewPayload(state), options.Framing, cancellationToken).ConfigureAwait(false);
+            var framing = await _bus.FireAsync(tag, BatchEvents.NewPayload(state), options.Framing, CancellationToken.None).ConfigureAwait(false);
             _log($"Fired {tag} on {_bus.Endpoints.Pull} ({framing} framing).");
-            return new StartOutcome(state, ping, statePath, null);
         }
         catch (SaltBatchException failure)
         {
-            _log($"{tag} was not fired: {failure.Message} The BatchManager adopts the batch from the active index on its next tick.");
-            return new StartOutcome(state, ping, statePath, failure);
+            newEventFailure = failure;
+            _log($"{tag} was not fired: {failure.Message} The batch is added to the active index instead, from which the BatchManager adopts it on its next tick.");
         }
+
+        Committed(writer, jobDirectory, () =>
+        {
+            if (newEventFailure is null && writer.WaitForIndexEntry(state.Jid, AdoptionPatience, _log))
+            {
+                _log($"The BatchManager adopted {state.Jid} and listed it in {_layout.ActiveIndexPath}.");
+                return 0;
+            }
+
+            var writes = writer.AddToActiveIndex(state.Jid, _log);
+            _log($"Added {state.Jid} to {_layout.ActiveIndexPath}{(writes > 1 ? $" ({writes} writes: the index was being rewritten at the same time)" : string.Empty)}.");
+            return writes;
+        });
+
+        return new StartOutcome(state, ping, statePath, newEventFailure);
     }
 
     /// <summary>
-    /// The commit point: a batch whose state or index entry cannot be written is undone, job directory and all, so no
-    /// half-written batch is left that nobody drives and that reads as Running forever.
+    /// Before the commit point: a batch whose state or index entry cannot be written is undone, job directory and all,
+    /// so no half-written batch is left that nobody drives and that reads as Running forever.
     /// </summary>
     private T Committed<T>(JobCacheWriter writer, string jobDirectory, Func<T> commit)
     {

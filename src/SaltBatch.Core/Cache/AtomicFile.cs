@@ -18,7 +18,17 @@ public static class AtomicFile
 
     /// <exception cref="UnauthorizedAccessException">Not permitted; the temp file is gone.</exception>
     /// <exception cref="IOException">Any other failure (a full disk, a read-only cache); the temp file is gone.</exception>
-    public static void Write(string path, byte[] content)
+    public static void Write(string path, byte[] content) => Write(path, content, unchanged: null);
+
+    /// <summary>
+    /// The same, but only if the target is still the version read before: checked just before the rename, so a
+    /// read-modify-write never replaces a newer file it has not seen.
+    /// </summary>
+    /// <param name="unchangedSince">The target's version when it was read (null: there was none).</param>
+    /// <returns>False, with nothing written, when another writer replaced the target meanwhile.</returns>
+    public static bool WriteIfUnchanged(string path, byte[] content, FileVersion? unchangedSince) => Write(path, content, () => FileVersion.Of(path) == unchangedSince);
+
+    private static bool Write(string path, byte[] content, Func<bool>? unchanged)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temp = Path.Combine(directory, TempPrefix + Path.GetRandomFileName().Replace(".", string.Empty, StringComparison.Ordinal));
@@ -33,7 +43,14 @@ public static class AtomicFile
                 CopyModeAndOwner(path, stream);
             }
 
+            if (unchanged is not null && !unchanged())
+            {
+                File.Delete(temp);
+                return false;
+            }
+
             File.Move(temp, path, overwrite: true);
+            return true;
         }
         catch when (created)
         {

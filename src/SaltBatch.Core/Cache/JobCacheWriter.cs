@@ -13,8 +13,10 @@ namespace SaltBatch.Core.Cache;
 /// </summary>
 public sealed class JobCacheWriter
 {
-    /// <summary>A rewrite racing the BatchManager's own can lose our entry; re-reading tells, and this many tries end it.</summary>
+    /// <summary>Each try reads the index, and writes it only if nobody replaced it meanwhile; this many end it.</summary>
     private const int IndexAttempts = 10;
+
+    private static readonly TimeSpan IndexPollInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>EEXIST as .NET reports it on Unix: a name we create exclusively was taken between our steps.</summary>
     private const int AlreadyExists = 17;
@@ -98,31 +100,70 @@ public sealed class JobCacheWriter
 
     /// <summary>
     /// <c>add_to_active_index</c>: read the index, add the JID, write the sorted list. The BatchManager rewrites the
-    /// index the same way with no lock, so the last writer wins; the index is read back until it shows the JID.
+    /// index the same way, with no lock. So that no entry of its is lost or brought back by our write, the rename
+    /// happens only if the index is still the version that was read, else it is read again; an index that already
+    /// lists the JID is not written at all.
     /// </summary>
-    /// <returns>How many writes it took.</returns>
-    /// <exception cref="SaltBatchException">Timeout when the JID never stuck; AccessDenied; CacheWriteFailed.</exception>
+    /// <returns>How many writes it took (0: the JID was listed already).</returns>
+    /// <exception cref="SaltBatchException">WriteConflict when the index kept changing under every try; AccessDenied; CacheWriteFailed.</exception>
     public int AddToActiveIndex(string jid, Action<string> log)
     {
         var path = _layout.ActiveIndexPath;
         return AsMaster(path, "writing", () =>
         {
+            var writes = 0;
             for (var attempt = 1; attempt <= IndexAttempts; attempt++)
             {
-                var jids = new SortedSet<string>(ReadIndex(path, log), StringComparer.Ordinal) { jid };
-                AtomicFile.Write(path, Payload.PayloadWriter.Pack(jids.ToList(), useBinType: false));
-                if (ReadIndex(path, log).Contains(jid))
+                var version = FileVersion.Of(path);
+                var listed = ReadIndex(path, log);
+                if (listed.Contains(jid))
                 {
-                    return attempt;
+                    return writes;
                 }
 
-                log($"{path} was rewritten by someone else right after our write and lost {jid}; writing it again.");
+                var jids = new SortedSet<string>(listed, StringComparer.Ordinal) { jid };
+                if (AtomicFile.WriteIfUnchanged(path, Payload.PayloadWriter.Pack(jids.ToList(), useBinType: false), version))
+                {
+                    writes++;
+                    continue;
+                }
+
+                log($"{path} was rewritten by another writer while we added {jid}; reading it again, so that none of its entries is lost.");
+            }
+
+            if (ReadIndex(path, log).Contains(jid))
+            {
+                return writes;
             }
 
             throw new SaltBatchException(
-                SaltFailureKind.Timeout,
-                $"{jid} did not stay in {path} after {IndexAttempts} writes: another process keeps rewriting the index without it.",
+                SaltFailureKind.WriteConflict,
+                $"{jid} could not be added to {path}: another process rewrote the index during each of {IndexAttempts} tries. Run Start-SaltBatch again; the batch was not started.",
                 path);
+        });
+    }
+
+    /// <summary>
+    /// Whether the index lists the JID within <paramref name="patience"/>: the BatchManager adds a batch it adopts from
+    /// its <c>new</c> event itself, and then nobody else need write the index.
+    /// </summary>
+    public bool WaitForIndexEntry(string jid, TimeSpan patience, Action<string> log)
+    {
+        var path = _layout.ActiveIndexPath;
+        return AsMaster(path, "reading", () =>
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!ReadIndex(path, log).Contains(jid))
+            {
+                if (waited.Elapsed >= patience)
+                {
+                    return false;
+                }
+
+                Thread.Sleep(IndexPollInterval);
+            }
+
+            return true;
         });
     }
 
@@ -184,6 +225,10 @@ public sealed class JobCacheWriter
         catch (UnauthorizedAccessException denied)
         {
             throw Denied(path, doing, denied);
+        }
+        catch (SaltBatchException denied) when (denied.Kind == SaltFailureKind.AccessDenied && _masterIdentity is not null)
+        {
+            throw Denied(denied.Target ?? path, doing, denied);
         }
         catch (IOException planted) when (planted.HResult == AlreadyExists)
         {

@@ -5,12 +5,6 @@ namespace SaltBatch.Core.Platform;
 /// <summary>Who owns a path and who we are: what a permission error needs to tell the admin what to do.</summary>
 public static partial class UnixAccounts
 {
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxBasicStats = 0x7ff;
-    private const int StatxUidOffset = 20;
-    private const int StatxGidOffset = 24;
-    private const int StatxModeOffset = 28;
     private const int ExecuteOk = 1;
     private const int ReadOk = 4;
 
@@ -61,28 +55,8 @@ public static partial class UnixAccounts
             : null;
 
     /// <summary>statx(2) of a path: its owner and its permission bits, or null when it cannot be examined.</summary>
-    private static (UnixOwner Owner, int Mode)? Stat(string path, bool followLinks = true)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
-        Span<byte> buffer = stackalloc byte[256];
-        unsafe
-        {
-            fixed (byte* pointer = buffer)
-            {
-                if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxBasicStats, pointer) != 0)
-                {
-                    return null;
-                }
-            }
-        }
-
-        var owner = new UnixOwner(BitConverter.ToUInt32(buffer[StatxUidOffset..]), BitConverter.ToUInt32(buffer[StatxGidOffset..]));
-        return (owner, BitConverter.ToUInt16(buffer[StatxModeOffset..]) & 0xfff);
-    }
+    private static (UnixOwner Owner, int Mode)? Stat(string path, bool followLinks = true) =>
+        Statx.Of(path, followLinks) is { } stat ? (stat.Owner, stat.Mode) : null;
 
     private static string? UserName(uint uid)
     {
@@ -90,9 +64,6 @@ public static partial class UnixAccounts
         // pw_name is the first field of struct passwd on every POSIX libc.
         return entry == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(entry)) is { Length: > 0 } name ? name : null;
     }
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int Statx(int directoryFd, string path, int flags, uint mask, byte* buffer);
 
     [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
     private static partial IntPtr GetPwNam(string name);

@@ -1,15 +1,25 @@
 using SaltBatch.Core;
 using SaltBatch.Core.Cache;
 using SaltBatch.Core.Payload;
+using SaltBatch.Core.Platform;
 
 namespace SaltBatch.TestKit.SimulatedMaster;
 
-/// <summary><c>batch_active.p</c> (reference §3): a sorted msgpack array of JIDs, rewritten whole on every change.</summary>
+/// <summary>
+/// <c>batch_active.p</c> (reference §3): a sorted msgpack array of JIDs, rewritten whole on every change. In a cache
+/// directory that belongs to the master's account it is written as that account, as a master running as it leaves it.
+/// </summary>
 public sealed class ActiveBatchIndex
 {
     private readonly string _path;
+    private readonly UnixOwner? _writeAs;
 
-    public ActiveBatchIndex(string path) => _path = path;
+    /// <param name="writeAs">The master's account, for a simulated master running as root; null writes as this process.</param>
+    public ActiveBatchIndex(string path, UnixOwner? writeAs = null)
+    {
+        _path = path;
+        _writeAs = writeAs;
+    }
 
     /// <summary>Missing, empty or corrupt files read as an empty set, as Salt does.</summary>
     public SortedSet<string> Read()
@@ -31,7 +41,22 @@ public sealed class ActiveBatchIndex
     public void Remove(string jid) => Update(jids => jids.Remove(jid));
 
     /// <summary>Writes exactly these JIDs, sorted.</summary>
-    public void Write(SortedSet<string> jids) => AtomicFile.Write(_path, PayloadWriter.Pack(jids.ToList(), useBinType: false));
+    public void Write(SortedSet<string> jids)
+    {
+        var bytes = PayloadWriter.Pack(jids.ToList(), useBinType: false);
+        if (_writeAs is { } account && UnixAccounts.OwnerOf(Path.GetDirectoryName(Path.GetFullPath(_path))!)?.Uid == account.Uid)
+        {
+            MasterIdentity.Run(account, () =>
+            {
+                AtomicFile.Write(_path, bytes);
+                return true;
+            });
+        }
+        else
+        {
+            AtomicFile.Write(_path, bytes);
+        }
+    }
 
     private void Update(Action<SortedSet<string>> change)
     {

@@ -12,7 +12,7 @@ namespace SaltBatch.TestKit.SimulatedMaster;
 /// exactly as a real master running as <c>salt</c> drops a root-owned 0600 file (§1.9 defect 1) — and adopt a
 /// master-driven batch by adding it to the index; the driver then dispatches it.
 /// </summary>
-public sealed partial class BatchNewHandler(JobCacheLayout layout, BatchStateStore states, ActiveBatchIndex index, MasterJournal journal, string masterUser)
+public sealed partial class BatchNewHandler(JobCacheLayout layout, BatchStateStore states, ActiveBatchIndex index, MasterJournal journal, string masterUser, bool neverAdopt = false)
 {
     public bool TryHandle(MasterEvent masterEvent)
     {
@@ -25,7 +25,11 @@ public sealed partial class BatchNewHandler(JobCacheLayout layout, BatchStateSto
         var jid = match.Groups["jid"].Value;
         var path = layout.BatchStatePath(jid);
         var record = new JsonObject { ["jid"] = jid, ["owner"] = UnixAccounts.DescribeOwner(path) };
-        if (!File.Exists(path))
+        if (neverAdopt)
+        {
+            record["action"] = "ignored";
+        }
+        else if (!File.Exists(path))
         {
             record["action"] = "missing";
         }

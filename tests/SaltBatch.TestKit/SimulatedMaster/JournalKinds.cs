@@ -27,6 +27,9 @@ public static class JournalKinds
     /// <summary>A <c>salt/batch/&lt;jid&gt;/new</c> was handled: <c>jid</c>, <c>action</c> (adopted, unreadable, missing or ignored), <c>owner</c>, <c>mode</c>.</summary>
     public const string BatchNewHandled = "batch-new-handled";
 
+    /// <summary>The master stopped its index traffic: <c>writes</c>, and <c>live</c>, the other JIDs it meant the index to hold.</summary>
+    public const string IndexTraffic = "index-traffic";
+
     /// <summary>The index churn rewrote <c>batch_active.p</c> another hundred times: <c>writes</c> (the total).</summary>
     public const string IndexChurned = "index-churned";
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using SaltBatch.Core.Bus;
 using SaltBatch.Core.Payload;
 using SaltBatch.TestKit.SaltApi;
+using SaltBatch.Core.Platform;
 
 namespace SaltBatch.TestKit.SimulatedMaster;
 
@@ -33,12 +34,12 @@ public sealed class SimulatedMaster : IDisposable
         Directory.CreateDirectory(CacheDirectory);
         Directory.CreateDirectory(SocketDirectory);
         Layout = new JobCacheLayout(CacheDirectory, options.HashType);
-        ActiveIndex = new ActiveBatchIndex(Layout.ActiveIndexPath);
+        ActiveIndex = new ActiveBatchIndex(Layout.ActiveIndexPath, ServiceAccount(Options.MasterUser));
         Journal = new MasterJournal(Path.Combine(options.RootDirectory, "journal.jsonl"));
         Keys = KeyFiles.Write(CacheDirectory, options.MasterUser, options.Keys);
         _states = new BatchStateStore(Layout);
         _stopHandler = new BatchStopHandler(_states, ActiveIndex, Journal, Fire, options.NeverHalt);
-        _newHandler = new BatchNewHandler(Layout, _states, ActiveIndex, Journal, options.MasterUser);
+        _newHandler = new BatchNewHandler(Layout, _states, ActiveIndex, Journal, options.MasterUser, options.NeverAdopt);
         _driver = new BatchDriver(_states, ActiveIndex, Fire, options.Seed, options.InstantReturns);
     }
 
@@ -106,6 +107,10 @@ public sealed class SimulatedMaster : IDisposable
     /// <summary>The batch's current <c>.batch.p</c>, or null when the master would read none.</summary>
     public PayloadMap? ReadBatch(string jid) => _states.Read(jid);
 
+    /// <summary>The master's account when it is not the one this process runs as (root simulating a salt-run master).</summary>
+    private static UnixOwner? ServiceAccount(string masterUser) =>
+        UnixAccounts.EffectiveUserId() == 0 && UnixAccounts.LookupUser(masterUser) is { Uid: not 0 } account ? account : null;
+
     public void Dispose()
     {
         for (var i = _owned.Count - 1; i >= 0; i--)
@@ -155,6 +160,11 @@ public sealed class SimulatedMaster : IDisposable
         if (Options.IndexChurn)
         {
             _owned.Add(new Ticker(TimeSpan.FromMilliseconds(1), ChurnIndex));
+        }
+
+        if (Options.IndexTraffic)
+        {
+            _owned.Add(new IndexTraffic(ActiveIndex, _eventGate, Journal));
         }
 
         if (Options.Api is { } api)

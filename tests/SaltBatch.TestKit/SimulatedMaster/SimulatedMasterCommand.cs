@@ -20,7 +20,7 @@ public static class SimulatedMasterCommand
         "simulate-master --root DIR [--framing prefixed|bare] [--hash-type sha256] [--user salt] [--key-text TEXT] " +
         "[--ipc-mode ipc|tcp] [--ret-port N] [--pull-port N] [--pub-port N] [--accepted-minions m1,m2] " +
         "[--down-minions m3,m4] [--never-halt] [--drop-events] [--auth-error] [--acl-error] [--silent] [--no-minions] [--no-publish-pull-ipc] " +
-        "[--drive-batches [--step-ms N] [--seed N] [--instant-returns]] [--index-churn] [--subscribe-delay-ms N] [--minimum-auth-version N] " +
+        "[--drive-batches [--step-ms N] [--seed N] [--instant-returns]] [--index-churn] [--index-traffic] [--never-adopt] [--subscribe-delay-ms N] [--minimum-auth-version N] " +
         "[--api [--api-port N] [--api-http] [--api-no-runner-client] [--api-no-batch-runner] [--api-token-expire-s N] [--api-delay-ms N]]";
 
     private static readonly TimeSpan StopFilePoll = TimeSpan.FromMilliseconds(100);
@@ -103,6 +103,8 @@ public static class SimulatedMasterCommand
                 "--down-minions" => options with { DownMinions = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--instant-returns" => options with { InstantReturns = true },
                 "--index-churn" => options with { IndexChurn = true },
+                "--index-traffic" => options with { IndexTraffic = true },
+                "--never-adopt" => options with { NeverAdopt = true },
                 "--subscribe-delay-ms" => options with { SubscribeDelay = TimeSpan.FromMilliseconds(ParsePositive(flag, Value())) },
                 "--minimum-auth-version" => options with { MinimumAuthVersion = ParseNonNegative(flag, Value()) },
                 "--never-halt" => options with { NeverHalt = true },

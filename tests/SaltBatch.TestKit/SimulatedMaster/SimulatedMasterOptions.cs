@@ -56,8 +56,20 @@ public sealed record SimulatedMasterOptions
     /// <summary>Rewrite <c>batch_active.p</c> continuously (read, a pause, write back), as a busy BatchManager does.</summary>
     public bool IndexChurn { get; init; }
 
+    /// <summary>
+    /// Add and retire JIDs of other batches in <c>batch_active.p</c> continuously (read, a pause, write its change), as a
+    /// busy BatchManager does; when the master stops, what it meant the index to hold is journaled (<c>index-traffic</c>).
+    /// </summary>
+    public bool IndexTraffic { get; init; }
+
     /// <summary>Create <c>&lt;sock_dir&gt;/publish_pull.ipc</c>, the file Salt's client checks to see a running master.</summary>
     public bool PublishPullIpc { get; init; } = true;
+
+    /// <summary>
+    /// <c>new</c> events are journaled as <c>ignored</c> and nothing is adopted from them, as with a BatchManager that is
+    /// down or busy: whoever starts a batch then has to list it in the index.
+    /// </summary>
+    public bool NeverAdopt { get; init; }
 
     /// <summary>Stop events are received and journaled but the batch is left running.</summary>
     public bool NeverHalt { get; init; }
