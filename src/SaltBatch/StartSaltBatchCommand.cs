@@ -100,7 +100,7 @@ public sealed class StartSaltBatchCommand : SaltCmdletBase
             Catalog.Layout,
             Config.User,
             Config.GatherJobTimeout,
-            new MasterEventBus(MasterConnections.EventBus(Config)),
+            MasterConnections.Bus(Config),
             () => MasterConnections.Publisher(Config),
             log.Add);
         try

@@ -43,7 +43,10 @@ public sealed class EventPublisher
         var size = PayloadWriter.Pack(stamped, useBinType: true).Length;
         if (size > _settings.MaxEventSize)
         {
-            throw new ArgumentException($"The event data packs to {size} bytes, more than max_event_size ({_settings.MaxEventSize}).", nameof(data));
+            throw new SaltBatchException(
+                SaltFailureKind.InvalidArgument,
+                $"Event {tag} packs to {size} bytes, more than the master's max_event_size ({_settings.MaxEventSize}); the master would drop it, so it was not sent.",
+                tag);
         }
 
         return EventCodec.FrameForPull(EventCodec.PackEvent(tag, stamped), framing);

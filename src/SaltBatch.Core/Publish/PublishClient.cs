@@ -24,10 +24,21 @@ public sealed class PublishClient
         _sockDir = sockDir;
     }
 
+    /// <summary>The master config's <c>ext_job_cache</c>: the returner a job names when it names none, as <c>LocalClient</c> sends it.</summary>
+    public string ExtJobCache { get; init; } = string.Empty;
+
+    /// <summary>With the master config's <c>order_masters: true</c>, the timeout every publish carries as <c>to</c>.</summary>
+    public int? OrderMastersTimeout { get; init; }
+
     public async Task<PublishResult> PublishAsync(PublishRequest request, PublishCredentials credentials, CancellationToken cancellationToken = default)
     {
         EnsurePublisherIsRunning();
-        var envelope = PublishEnvelope.Build(request, credentials);
+        var sent = request with
+        {
+            Returner = request.Returner.Length > 0 ? request.Returner : ExtJobCache,
+            OrderMastersTimeout = request.OrderMastersTimeout ?? OrderMastersTimeout,
+        };
+        var envelope = PublishEnvelope.Build(sent, credentials);
         using var channel = OpenChannel();
         for (var attempt = 1; attempt <= _server.Tries; attempt++)
         {

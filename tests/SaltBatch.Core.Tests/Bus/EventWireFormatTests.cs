@@ -59,9 +59,10 @@ public sealed class EventWireFormatTests
     {
         var publisher = new EventPublisher(MasterEndpoint.Unix("/nonexistent/pull.ipc"), new EventBusSettings { MaxEventSize = 64 });
 
-        var error = Assert.Throws<ArgumentException>(() =>
+        var error = Assert.Throws<SaltBatchException>(() =>
             publisher.BuildWireBytes(Tag, new PayloadMap { { "blob", new string('x', 100) } }, PullFraming.Bare, false));
-        Assert.Contains("max_event_size", error.Message);
+        Assert.Equal(SaltFailureKind.InvalidArgument, error.Kind);
+        Assert.Contains("max_event_size (64)", error.Message);
     }
 
     [Fact]
