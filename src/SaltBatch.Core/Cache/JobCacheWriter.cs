@@ -16,7 +16,8 @@ public sealed class JobCacheWriter
     /// <summary>Each try reads the index, and writes it only if nobody replaced it meanwhile; this many end it.</summary>
     private const int IndexAttempts = 10;
 
-    private static readonly TimeSpan IndexPollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan FirstIndexPoll = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan LongestIndexPoll = TimeSpan.FromMilliseconds(50);
 
     /// <summary>EEXIST as .NET reports it on Unix: a name we create exclusively was taken between our steps.</summary>
     private const int AlreadyExists = 17;
@@ -152,7 +153,9 @@ public sealed class JobCacheWriter
         var path = _layout.ActiveIndexPath;
         return AsMaster(path, "reading", () =>
         {
+            // The manager usually lists the batch within milliseconds of the event: look early, then less often.
             var waited = System.Diagnostics.Stopwatch.StartNew();
+            var pause = FirstIndexPoll;
             while (!ReadIndex(path, log).Contains(jid))
             {
                 if (waited.Elapsed >= patience)
@@ -160,7 +163,8 @@ public sealed class JobCacheWriter
                     return false;
                 }
 
-                Thread.Sleep(IndexPollInterval);
+                Thread.Sleep(pause);
+                pause = pause * 2 < LongestIndexPoll ? pause * 2 : LongestIndexPoll;
             }
 
             return true;
