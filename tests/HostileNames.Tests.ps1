@@ -102,12 +102,18 @@ Describe 'Hostile minion ids inside .batch.p' {
 
             $batch = Get-SaltBatch -ConfigPath $master.ConfigPath -Jid $jid
             $batch.ActiveMinions | Should -Be $expected
-            $batch | Format-Table | Out-String | Should -Not -BeNullOrEmpty
+            # The table a user reads keeps the batch on one row, and no id spills its line breaks or path into it.
+            $lines = @(($batch | Format-Table | Out-String) -split '\r?\n' | Where-Object { $_.Trim() })
+            @($lines | Where-Object { $_ -like "*$jid*" }) | Should -HaveCount 1
+            ($lines -join "`n") | Should -Not -Match 'cron|break|nul|tab'
+            @($lines | Where-Object { $_ -like "$jid *" }) | Should -HaveCount 1
 
+            $filesBefore = @(Get-ChildItem -LiteralPath $TestDrive -Recurse -Force -File -Name | Sort-Object)
             $stopped = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $jid -Kill -Framing Prefixed -PassThru
             $stopped.State | Should -Be 'Halted'
             (Get-MasterJournal $master -Kind 'publish-received').tgt | Should -Be $expected
-            Test-Path -LiteralPath (Join-Path $master.CacheDir '../../etc') | Should -BeFalse
+            # An id like ../../etc/cron.d/x is a name to publish to, never a path: the stop made no file anywhere.
+            @(Get-ChildItem -LiteralPath $TestDrive -Recurse -Force -File -Name | Sort-Object) | Should -Be $filesBefore
         }
         finally {
             Stop-SimulatedMaster $master

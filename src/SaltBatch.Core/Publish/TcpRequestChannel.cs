@@ -93,11 +93,31 @@ internal sealed class TcpRequestChannel : IRequestChannel
 
     private async Task<Socket> ConnectAsync(CancellationToken cancellationToken)
     {
-        var address = IPAddress.TryParse(_server.Host, out var literal)
-            ? literal
-            : (await Dns.GetHostAddressesAsync(_server.Host, cancellationToken).ConfigureAwait(false)).First();
+        var address = IPAddress.TryParse(_server.Host, out var literal) ? literal : await ResolveAsync(cancellationToken).ConfigureAwait(false);
         return await SocketConnector.ConnectAsync(MasterEndpoint.Tcp(address, _server.Port), _connectTimeout, cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task<IPAddress> ResolveAsync(CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(_server.Host, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException failure)
+        {
+            throw Unresolved(failure.Message, failure);
+        }
+
+        return addresses.Length > 0 ? addresses[0] : throw Unresolved("no address", null);
+    }
+
+    private SaltBatchException Unresolved(string why, Exception? cause) =>
+        new(
+            SaltFailureKind.MasterUnreachable,
+            $"The master's request server host '{_server.Host}' (interface in the master config) resolves to no address ({why}); set interface to the address the salt-master listens on.",
+            _server.Uri,
+            cause);
 
     private void Disconnect()
     {

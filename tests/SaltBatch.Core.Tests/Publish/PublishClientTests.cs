@@ -136,6 +136,19 @@ public sealed class PublishClientTests : IDisposable
     }
 
     [Fact]
+    public async Task TcpTransportToAHostThatResolvesToNothingIsUnreachableNamingTheHost()
+    {
+        var options = new RequestServerOptions("no-such-master.invalid", 4506) { Transport = RequestTransport.Tcp, TryTimeout = TimeSpan.FromSeconds(5), Tries = 1 };
+
+        var error = await Assert.ThrowsAsync<SaltBatchException>(() =>
+            new PublishClient(options, _sockDir.Path).PublishAsync(KillRequest(), PublishEnvelopeTests.RootCredentials()));
+
+        Assert.Equal(SaltFailureKind.MasterUnreachable, error.Kind);
+        Assert.Contains("'no-such-master.invalid'", error.Message);
+        Assert.Contains("resolves to no address", error.Message);
+    }
+
+    [Fact]
     public async Task TcpTransportToAClosedPortIsUnreachable()
     {
         var options = new RequestServerOptions("127.0.0.1", FreeTcpPort.Find()) { Transport = RequestTransport.Tcp };

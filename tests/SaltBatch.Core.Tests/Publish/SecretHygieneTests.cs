@@ -19,12 +19,19 @@ public sealed class SecretHygieneTests
     }
 
     [Fact]
-    public void RequestsAndResultsCarryNoKey()
+    public void TheKeyTravelsOnlyAsLoadKeyOfTheEnvelopeAndNowhereInTheRequest()
     {
         var request = PublishRequest.KillJob(["m1"], "20240610120000000000");
+        var credentials = PublishEnvelopeTests.RootCredentials();
 
+        // A record prints every property: what verbose lines and journals are built from carries no key.
         Assert.DoesNotContain(PublishEnvelopeTests.ExampleKey, request.ToString());
-        Assert.DoesNotContain(PublishEnvelopeTests.ExampleKey, PublishEnvelope.Build(request, PublishEnvelopeTests.RootCredentials()).ToString());
+        Assert.Equal(PublishEnvelopeTests.ExampleKey, ((PayloadMap)PublishEnvelope.Build(request, credentials).Get("load")!).Get("key"));
+        var bytes = PublishEnvelope.Pack(request, credentials);
+        var key = System.Text.Encoding.ASCII.GetBytes(PublishEnvelopeTests.ExampleKey);
+        var first = bytes.AsSpan().IndexOf(key);
+        Assert.True(first >= 0);
+        Assert.Equal(-1, bytes.AsSpan(first + key.Length).IndexOf(key));
     }
 
     [Fact]
@@ -36,6 +43,7 @@ public sealed class SecretHygieneTests
             new PayloadMap { { "error", new PayloadMap { { "name", "AuthenticationError" }, { "message", "x" } } } },
             new PayloadMap { { "error", new PayloadMap { { "name", "AuthorizationError" }, { "message", "x" } } } },
             new PayloadMap { { "load", new PayloadMap { { "error", "Master failed to assign jid" } } } },
+            "bad load",
             "",
         };
 
