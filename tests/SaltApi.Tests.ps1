@@ -97,6 +97,22 @@ Describe 'Connecting' {
         }
     }
 
+    It 'says a held connection that a later Connect-SaltMaster of the same name replaced is closed, and the name reaches the new one' {
+        $old = Connect-Sim $Alpha 'again'
+        $new = Connect-Sim $Alpha 'again'
+
+        $old.Connected | Should -BeFalse
+        $new.Connected | Should -BeTrue
+        $batches = Get-SaltActiveBatch -Master $old -ErrorVariable failures -ErrorAction SilentlyContinue
+        $batches | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltMasterNotConnected,*'
+        $failures[0].Exception.Message | Should -BeLike "*'again'*replaced*-Master again*"
+        @(Get-SaltActiveBatch -Master 'again').Jid | Should -Contain $RunningJid
+        $new | Disconnect-SaltMaster
+        $new.Connected | Should -BeFalse
+    }
+
     It 'logs out and forgets the connection' {
         $null = Connect-Sim $Alpha 'leaving'
         Disconnect-SaltMaster leaving

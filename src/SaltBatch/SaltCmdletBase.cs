@@ -78,9 +78,17 @@ public abstract class SaltCmdletBase : PSCmdlet
             {
                 masters.Add(LocalMaster);
             }
-            else if (connection.Api is { } api)
+            else if (connection.Api is { } api && SaltMasters.IsCurrent(connection))
             {
                 masters.Add(new SaltApiBatchMaster(api));
+            }
+            else if (connection.Api is not null)
+            {
+                WriteError(new ErrorRecord(
+                    new InvalidOperationException($"The connection '{connection.Name}' you passed is closed: it was disconnected, or a later Connect-SaltMaster -Name {connection.Name} replaced it. Pass the name (-Master {connection.Name}) to use the current one, or see Get-SaltMasterConnection."),
+                    "SaltMasterNotConnected",
+                    ErrorCategory.ConnectionError,
+                    connection.Name));
             }
             else
             {

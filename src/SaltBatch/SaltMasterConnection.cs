@@ -38,8 +38,8 @@ public sealed class SaltMasterConnection
 
     public bool SkipCertificateCheck => Api?.Endpoint.SkipCertificateCheck ?? false;
 
-    /// <summary>False once Disconnect-SaltMaster logged it out.</summary>
-    public bool Connected => Api?.Session is not null;
+    /// <summary>False once Disconnect-SaltMaster logged it out, or a newer Connect-SaltMaster with the same name replaced it.</summary>
+    public bool Connected => Api?.Session is not null && SaltMasters.IsCurrent(this);
 
     internal SaltApiConnection? Api { get; }
 

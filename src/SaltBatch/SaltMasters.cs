@@ -27,6 +27,10 @@ internal static class SaltMasters
         return replaced;
     }
 
+    /// <summary>Whether this very connection is the one registered under its name (not replaced, not disconnected).</summary>
+    public static bool IsCurrent(SaltMasterConnection connection) =>
+        Connections.TryGetValue(connection.Name, out var current) && ReferenceEquals(current, connection);
+
     public static bool Remove(SaltMasterConnection connection) =>
         Connections.TryRemove(new KeyValuePair<string, SaltMasterConnection>(connection.Name, connection));
 
