@@ -343,6 +343,15 @@ Describe 'What the master refuses' {
         { Get-SaltActiveBatch -Master disabled } | Should -Throw -ErrorId 'SaltApiClientDisabled,SaltBatch.GetSaltActiveBatchCommand' -ExpectedMessage '*netapi_enable_clients*'
     }
 
+    It 'a batch runner function that raises is SaltApiError saying so and where the traceback is, not "upgrade to 3008"' {
+        $script:Refusing = New-ApiMaster -ApiArgs '--api-list-active-raises' -Batches (Get-StandardBatches)
+        $null = Connect-Sim $Refusing 'raising'
+
+        { Get-SaltActiveBatch -Master raising } |
+            Should -Throw -ErrorId 'SaltApiError,SaltBatch.GetSaltActiveBatchCommand' -ExpectedMessage '*batch.list_active*runner is there*raised an error*salt-api log*'
+        (Get-SaltBatch -Jid $RunningJid -Master raising).State | Should -Be 'Running'
+    }
+
     It 'a master without the batch runner is SaltApiBatchRunnerMissing, naming the Salt version that has it' {
         $script:Refusing = New-ApiMaster -ApiArgs '--api-no-batch-runner' -Batches (Get-StandardBatches)
         $null = Connect-Sim $Refusing 'old'

@@ -16,6 +16,9 @@ namespace SaltBatch.Core.Api;
 /// </summary>
 public sealed class SaltApiConnection : IDisposable
 {
+    /// <summary>A well-formed JID of no batch (1970), for asking the batch runner something harmless.</summary>
+    private const string NoBatchJid = "19700101000000000000";
+
     private readonly NetworkCredential _credential;
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _renewing = new(1, 1);
@@ -114,12 +117,28 @@ public sealed class SaltApiConnection : IDisposable
                 case HttpStatusCode.BadRequest when text.Contains("netapi_enable_clients", StringComparison.Ordinal) || text.Contains("Client disabled", StringComparison.Ordinal):
                     throw SaltApiFailures.ClientDisabled(Endpoint, reason);
                 case HttpStatusCode.InternalServerError:
-                    throw SaltApiFailures.RunnerMissing(Endpoint, fun, reason);
+                    // salt-api answers the same bare 500 for a runner the master does not have and for one that raised.
+                    throw await BatchRunnerAnswersAsync(fun, cancellationToken).ConfigureAwait(false)
+                        ? SaltApiFailures.RunnerRaised(Endpoint, fun, reason)
+                        : SaltApiFailures.RunnerMissing(Endpoint, fun, reason);
             }
 
             ThrowForStatus(response, text, fun);
             return SaltApiJson.RunnerReturn(text, Endpoint, fun);
         }
+    }
+
+    /// <summary>
+    /// Whether the master has the batch runner at all: a harmless call of another of its functions (the status of a JID
+    /// no batch has) that a master without it answers with the same 500.
+    /// </summary>
+    private async Task<bool> BatchRunnerAnswersAsync(string failedFun, CancellationToken cancellationToken)
+    {
+        var probe = failedFun == "batch.status"
+            ? new JsonObject { ["client"] = "runner", ["fun"] = "batch.list_active", ["kwarg"] = new JsonObject() }
+            : new JsonObject { ["client"] = "runner", ["fun"] = "batch.status", ["kwarg"] = new JsonObject { ["jid"] = NoBatchJid } };
+        using var response = await SendAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), authenticated: true, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.OK;
     }
 
     /// <summary>

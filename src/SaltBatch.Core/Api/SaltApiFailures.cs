@@ -38,7 +38,12 @@ internal static partial class SaltApiFailures
 
     public static SaltBatchException RunnerMissing(SaltApiEndpoint endpoint, string fun, string reason) => new(
         SaltFailureKind.BatchRunnerMissing,
-        $"salt-api at {endpoint.Uri} failed to run {fun} ({reason}): this master has no batch runner. Master-driven async batches (salt/runners/batch.py and the BatchManager) come with {BatchRunnerRelease}; upgrade the master to {BatchRunnerRelease} or later.",
+        $"salt-api at {endpoint.Uri} failed to run {fun} ({reason}), and the other batch runner functions fail the same way: this master has no batch runner. Master-driven async batches (salt/runners/batch.py and the BatchManager) come with {BatchRunnerRelease}; upgrade the master to {BatchRunnerRelease} or later.",
+        endpoint.Name);
+
+    public static SaltBatchException RunnerRaised(SaltApiEndpoint endpoint, string fun, string reason) => new(
+        SaltFailureKind.ApiError,
+        $"salt-api at {endpoint.Uri} failed to run {fun} ({reason}): the master's batch runner is there (it answers other calls), but {fun} raised an error. salt-api reports no more than that; the traceback is in the salt-api log on the master (api_logfile, /var/log/salt/api by default).",
         endpoint.Name);
 
     public static SaltBatchException MasterDown(SaltApiEndpoint endpoint, string reason) => new(

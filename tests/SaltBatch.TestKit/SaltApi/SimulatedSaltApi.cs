@@ -255,7 +255,7 @@ public sealed class SimulatedSaltApi : IDisposable
                 case "batch.status" when _options.BatchRunner && kwargs["jid"] is { } jid:
                     result = _runner.Status(Text(jid) ?? string.Empty);
                     break;
-                case "batch.list_active" when _options.BatchRunner:
+                case "batch.list_active" when _options.BatchRunner && !_options.ListActiveRaises:
                     result = _runner.ListActive();
                     break;
                 case "batch.stop" when _options.BatchRunner && kwargs["jid"] is { } jid:
@@ -265,7 +265,8 @@ public sealed class SimulatedSaltApi : IDisposable
                     result = $"\nPassed invalid arguments: {fun}() missing 1 required positional argument: 'jid'\n\nUsage:\n...";
                     break;
                 default:
-                    // verify_fun raises CommandExecutionError for a function the master does not have: a 500.
+                    // verify_fun raises CommandExecutionError for a function the master does not have, and a runner
+                    // that raises is reported the same way: a 500.
                     await Json(exchange, new JsonObject { ["status"] = 500, ["return"] = "An unexpected error occurred" }, status: HttpStatusCode.InternalServerError);
                     return;
             }

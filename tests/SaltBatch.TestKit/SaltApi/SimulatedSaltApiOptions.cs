@@ -18,6 +18,9 @@ public sealed record SimulatedSaltApiOptions
     /// <summary>The master has <c>salt/runners/batch.py</c> (a master before it answers 500 to <c>batch.*</c>).</summary>
     public bool BatchRunner { get; init; } = true;
 
+    /// <summary><c>batch.list_active</c> raises inside the runner, which salt-api answers with the same bare 500.</summary>
+    public bool ListActiveRaises { get; init; }
+
     /// <summary><c>token_expire</c>.</summary>
     public TimeSpan TokenExpire { get; init; } = TimeSpan.FromHours(12);
 

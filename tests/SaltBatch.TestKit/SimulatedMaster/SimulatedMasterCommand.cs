@@ -21,7 +21,7 @@ public static class SimulatedMasterCommand
         "[--ipc-mode ipc|tcp] [--ret-port N] [--pull-port N] [--pub-port N] [--accepted-minions m1,m2] " +
         "[--down-minions m3,m4] [--never-halt] [--drop-events] [--auth-error] [--acl-error] [--silent] [--no-minions] [--no-publish-pull-ipc] " +
         "[--drive-batches [--step-ms N] [--seed N] [--instant-returns]] [--index-churn] [--index-traffic] [--never-adopt] [--subscribe-delay-ms N] [--minimum-auth-version N] " +
-        "[--api [--api-port N] [--api-http] [--api-no-runner-client] [--api-no-batch-runner] [--api-token-expire-s N] [--api-delay-ms N]]";
+        "[--api [--api-port N] [--api-http] [--api-no-runner-client] [--api-no-batch-runner] [--api-list-active-raises] [--api-token-expire-s N] [--api-delay-ms N]]";
 
     private static readonly TimeSpan StopFilePoll = TimeSpan.FromMilliseconds(100);
 
@@ -122,6 +122,7 @@ public static class SimulatedMasterCommand
                 "--api-http" => options with { Api = ApiOf(options) with { Tls = false } },
                 "--api-no-runner-client" => options with { Api = ApiOf(options) with { RunnerClientEnabled = false } },
                 "--api-no-batch-runner" => options with { Api = ApiOf(options) with { BatchRunner = false } },
+                "--api-list-active-raises" => options with { Api = ApiOf(options) with { ListActiveRaises = true } },
                 "--api-token-expire-s" => options with { Api = ApiOf(options) with { TokenExpire = TimeSpan.FromSeconds(ParsePositive(flag, Value())) } },
                 "--api-delay-ms" => options with { Api = ApiOf(options) with { RunnerDelay = TimeSpan.FromMilliseconds(ParseInt(flag, Value())) } },
                 _ => throw new ArgumentException($"unknown option {flag}"),
