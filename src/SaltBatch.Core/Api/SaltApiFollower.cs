@@ -13,7 +13,11 @@ internal sealed class SaltApiFollower : IBatchFollower
 {
     private readonly SaltApiBatchMaster _master;
     private readonly Action<string> _log;
-    private readonly Channel<MasterEvent> _events = Channel.CreateUnbounded<MasterEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    /// <summary>Events only say when to look again; past this many unread, the oldest are dropped, and nothing is lost by it.</summary>
+    private const int EventBacklog = 256;
+
+    private readonly Channel<MasterEvent> _events = Channel.CreateBounded<MasterEvent>(
+        new BoundedChannelOptions(EventBacklog) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true, SingleReader = true });
     private readonly CancellationTokenSource _closing = new();
     private readonly Stream? _stream;
     private readonly Task _pump = Task.CompletedTask;
@@ -120,7 +124,8 @@ internal sealed class SaltApiFollower : IBatchFollower
     {
         try
         {
-            var reader = new ServerSentEventReader(stream);
+            // A busy master streams every job's events; only the batch manager's are decoded.
+            var reader = new ServerSentEventReader(stream, tag => tag.StartsWith(BatchEvents.TagPrefix, StringComparison.Ordinal));
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } masterEvent)
             {
                 _events.Writer.TryWrite(masterEvent);

@@ -6,7 +6,10 @@ namespace SaltBatch.Core.Batches;
 /// <summary>Payloads of the batch events this module fires (reference §7.7; <c>batch_output.new_payload</c>, start-and-api §1.6).</summary>
 public static class BatchEvents
 {
-    public static string NewTag(string jid) => $"salt/batch/{jid}/new";
+    /// <summary>What every BatchManager event's tag starts with.</summary>
+    public const string TagPrefix = "salt/batch/";
+
+    public static string NewTag(string jid) => $"{TagPrefix}{jid}/new";
 
     /// <summary>
     /// <c>new_payload(state)</c>: the base fields <c>jid, fun, tgt, tgt_type, user</c>, then <c>total_minions, batch_size,
