@@ -228,6 +228,23 @@ Describe 'Stopping through salt-api' {
         $verbose | Where-Object { $_ -like "Saw salt/batch/$OtherJid/halted*" -or $_ -like "batch.status on 'alpha' says halted*" } | Should -Not -BeNullOrEmpty
     }
 
+    It 'while /events flows, confirms a stop by the halted event and re-reads batch.status only every few seconds' {
+        $slow = New-ApiMaster -Batches (Get-StandardBatches) -ExtraArgs '--never-halt'
+        try {
+            $null = Connect-Sim $slow 'slow'
+
+            Stop-SaltBatch -Jid $RunningJid -Master slow -TimeoutSec 3 -ErrorVariable failures -ErrorAction SilentlyContinue
+
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchStopNotConfirmed,*'
+            (Get-MasterJournal $slow -Kind 'api-events-open').Count | Should -BeGreaterOrEqual 1
+            # Before the stop (is it stoppable?), when confirming starts, and at the deadline: not four times a second.
+            @(Get-MasterJournal $slow -Kind 'api-call' | Where-Object fun -EQ 'batch.status').Count | Should -BeLessOrEqual 3
+        }
+        finally {
+            Stop-SimulatedMaster $slow
+        }
+    }
+
     It 'stops with -Kill: kill is sent as the JSON boolean true and the master publishes saltutil.kill_job to the active minions' {
         Stop-SaltBatch -Jid $RunningJid -Master alpha -Kill
 

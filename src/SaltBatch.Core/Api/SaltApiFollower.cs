@@ -16,6 +16,8 @@ internal sealed class SaltApiFollower : IBatchFollower
     /// <summary>Events only say when to look again; past this many unread, the oldest are dropped, and nothing is lost by it.</summary>
     private const int EventBacklog = 256;
 
+    private static readonly TimeSpan ListeningPoll = TimeSpan.FromSeconds(5);
+
     private readonly Channel<MasterEvent> _events = Channel.CreateBounded<MasterEvent>(
         new BoundedChannelOptions(EventBacklog) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true, SingleReader = true });
     private readonly CancellationTokenSource _closing = new();
@@ -34,6 +36,13 @@ internal sealed class SaltApiFollower : IBatchFollower
     }
 
     public bool IsListening => _stream is not null;
+
+    /// <summary>
+    /// Each re-read is a <c>batch.status</c> call through salt-api: while <c>/events</c> flows, the events say when to
+    /// look, and a re-read every few seconds only covers one that went missing.
+    /// </summary>
+    public TimeSpan PollInterval(TimeSpan blind) =>
+        IsListening && !_events.Reader.Completion.IsCompleted && blind < ListeningPoll ? ListeningPoll : blind;
 
     public static async Task<SaltApiFollower> StartAsync(SaltApiBatchMaster master, Action<string> log, string fallback, CancellationToken cancellationToken)
     {

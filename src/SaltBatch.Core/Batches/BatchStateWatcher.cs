@@ -22,6 +22,9 @@ public sealed class BatchStateWatcher : IBatchFollower
     /// <summary>False when the bus could not be reached: the watcher then only re-reads the files.</summary>
     public bool IsListening => _subscriber is not null;
 
+    /// <summary>A re-read is a local file read: as often as asked.</summary>
+    public TimeSpan PollInterval(TimeSpan blind) => blind;
+
     /// <summary>Subscribes to the pub stream; when that fails, logs why and <paramref name="fallback"/>, and watches the files only.</summary>
     public static async Task<BatchStateWatcher> StartAsync(MasterEventBus bus, JobCacheLayout layout, Action<string> log, string fallback, CancellationToken cancellationToken)
     {

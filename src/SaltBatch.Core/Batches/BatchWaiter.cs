@@ -65,7 +65,7 @@ public sealed partial class BatchWaiter
             var pollDue = now >= nextPoll || now >= deadline;
             if (pollDue)
             {
-                nextPoll = now + options.PollInterval;
+                nextPoll = now + watcher.PollInterval(options.PollInterval);
             }
 
             foreach (var jid in pollDue ? running.ToArray() : announced is null ? [] : [announced])

@@ -4,7 +4,7 @@ namespace SaltBatch.Core.Batches;
 
 /// <summary>
 /// How a stop is confirmed on any master: the <c>salt/batch/&lt;jid&gt;/halted</c> event, or a re-read that says
-/// halted (every poll interval, in case the event is missed), before the deadline.
+/// halted (every poll interval the follower asks for, in case the event is missed), before the deadline.
 /// </summary>
 public static class HaltConfirmation
 {
@@ -30,7 +30,8 @@ public static class HaltConfirmation
                 return (null, lastSeen);
             }
 
-            var slice = remaining < options.PollInterval ? remaining : options.PollInterval;
+            var poll = follower.PollInterval(options.PollInterval);
+            var slice = remaining < poll ? remaining : poll;
             if (await follower.NextAsync(e => e.Tag == haltedTag, slice, cancellationToken).ConfigureAwait(false) is { } halted)
             {
                 log($"Saw {haltedTag} (reason: {halted.Data.Get("reason") ?? "none"}).");

@@ -12,6 +12,12 @@ public interface IBatchFollower : IAsyncDisposable
     /// <summary>False when the events could not be followed: the follower then only re-reads.</summary>
     bool IsListening { get; }
 
+    /// <summary>
+    /// How often to re-read the state when no event says to: <paramref name="blind"/> (what the caller would poll at
+    /// with no events) where a re-read is cheap or no events come, longer where each re-read costs a call and events flow.
+    /// </summary>
+    TimeSpan PollInterval(TimeSpan blind);
+
     /// <summary>The batch's state now, or null when it cannot be read at this moment (a failed read only means "look again").</summary>
     Task<BatchSummary?> ReadAsync(string jid, CancellationToken cancellationToken);
 
