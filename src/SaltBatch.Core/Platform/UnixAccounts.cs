@@ -36,11 +36,13 @@ public static partial class UnixAccounts
             return null;
         }
 
-        var entry = GetPwNam(name);
         // struct passwd on Linux: char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; ...
-        return entry == IntPtr.Zero
-            ? null
-            : new UnixOwner((uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size), (uint)Marshal.ReadInt32(entry, (2 * IntPtr.Size) + sizeof(uint)));
+        return PasswdEntry.TryRead(
+            (IntPtr entry, IntPtr buffer, nuint size, out IntPtr result) => GetPwNamR(name, entry, buffer, size, out result),
+            entry => new UnixOwner((uint)Marshal.ReadInt32(entry, 2 * IntPtr.Size), (uint)Marshal.ReadInt32(entry, (2 * IntPtr.Size) + sizeof(uint))),
+            out var owner)
+            ? owner
+            : null;
     }
 
     public static uint EffectiveUserId() => OperatingSystem.IsLinux() ? GetEuid() : 0;
@@ -58,18 +60,21 @@ public static partial class UnixAccounts
     private static (UnixOwner Owner, int Mode)? Stat(string path, bool followLinks = true) =>
         Statx.Of(path, followLinks) is { } stat ? (stat.Owner, stat.Mode) : null;
 
-    private static string? UserName(uint uid)
-    {
-        var entry = GetPwUid(uid);
+    private static string? UserName(uint uid) =>
         // pw_name is the first field of struct passwd on every POSIX libc.
-        return entry == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(entry)) is { Length: > 0 } name ? name : null;
-    }
+        PasswdEntry.TryRead(
+            (IntPtr entry, IntPtr buffer, nuint size, out IntPtr result) => GetPwUidR(uid, entry, buffer, size, out result),
+            entry => Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(entry)),
+            out var name) && name is { Length: > 0 }
+            ? name
+            : null;
 
-    [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial IntPtr GetPwNam(string name);
+    /// <summary>The reentrant lookups: parallel runspaces call these at once, and getpwnam's static buffer is shared.</summary>
+    [LibraryImport("libc", EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int GetPwNamR(string name, IntPtr entry, IntPtr buffer, nuint size, out IntPtr result);
 
-    [LibraryImport("libc", EntryPoint = "getpwuid")]
-    private static partial IntPtr GetPwUid(uint uid);
+    [LibraryImport("libc", EntryPoint = "getpwuid_r")]
+    private static partial int GetPwUidR(uint uid, IntPtr entry, IntPtr buffer, nuint size, out IntPtr result);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEuid();
