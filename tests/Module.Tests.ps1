@@ -147,4 +147,24 @@ Remove-Module SaltBatch
         )
         (Get-MasterJournal $Master -Kind 'publish-received' | Where-Object fun -EQ 'saltutil.kill_job').tgt | Should -Be @('web2', 'db1')
     }
+
+    It 'keeps NetMQ and the connections while another runspace still has the module: only the last removal releases them' {
+        $null = New-SaltTestCache -Path $Master.CacheDir -Spec @{
+            batches     = @(@{ jid = $FirstJid; fun = 'state.apply'; tgt = 'web*'; minions = @('web1', 'web2', 'web3'); done = 1; active = 1; batchSize = 1 })
+            activeIndex = @($FirstJid)
+        }
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+$NetMqContext
+Import-Module '$(Get-SaltBatchModulePath)'
+'stop=' + (Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Jid $FirstJid -Kill -PassThru).State
+`$other = [powershell]::Create()
+`$null = `$other.AddScript("Import-Module '$(Get-SaltBatchModulePath)'; Remove-Module SaltBatch").Invoke()
+`$other.Dispose()
+'after-other=' + [SaltBatch.ModuleLifecycle]::ReleaseCount + ',' + (Get-NetMqContextState)
+Remove-Module SaltBatch
+'after-last=' + [SaltBatch.ModuleLifecycle]::ReleaseCount + ',' + (Get-NetMqContextState)
+"@
+        Invoke-ChildPwsh -Script $script | Should -Be @('stop=Halted', 'after-other=0,running', 'after-last=1,released')
+    }
 }

@@ -12,8 +12,9 @@ namespace SaltBatch;
 public sealed class ModuleLifecycle : IModuleAssemblyInitializer
 {
     private static int _engineHooked;
+    private static int _importers;
 
-    /// <summary>How many times the module released its resources in this process; lets tests see that removal did it.</summary>
+    /// <summary>How many times the last importer's removal released the process's resources; lets tests see that it did.</summary>
     public static int ReleaseCount { get; private set; }
 
     /// <summary>
@@ -31,8 +32,21 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer
         }
     }
 
+    /// <summary>
+    /// One more runspace imported the module (SaltBatch.Lifecycle.psm1 runs in each). Connections and NetMQ belong to
+    /// the process, so they are released only when the last importer removes the module: a Remove-Module in a
+    /// ThreadJob or a second runspace must not tear down another runspace's calls.
+    /// </summary>
+    public static void Acquire() => Interlocked.Increment(ref _importers);
+
+    /// <summary>A runspace removed the module; the last one releases what the process holds.</summary>
     public static void Release()
     {
+        if (Interlocked.Decrement(ref _importers) > 0)
+        {
+            return;
+        }
+
         SaltMasters.Release();
         NetMqRuntime.Cleanup();
         ReleaseCount++;

@@ -79,12 +79,13 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
         It 'starts a batch the genuine BatchManager drives to completion, warning once about the minion that is down' {
             $output = Start-SaltBatch -Target 'node*' -Function test.sleep -ArgumentList 1 -BatchSize 2 -PingTimeoutSec 5 -WarningVariable warnings -WarningAction SilentlyContinue -Verbose 4>&1
             $batch = $output | Where-Object { $_ -is [SaltBatch.SaltBatchInfo] }
+            $verbose = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
             $Started.Add($batch.Jid)
 
             @($warnings.Message) | Should -Be @('Minion node9 did not respond. No job will be sent.')
             # The framing was probed (Auto), and the genuine BatchManager listed the batch in its index itself.
-            @($output.Message) | Should -Contain "The BatchManager adopted $($batch.Jid) and listed it in $(Join-Path $Salt.Directory 'var/cache/salt/master/batch_active.p')."
-            @($output.Message | Where-Object { $_ -like "Fired salt/batch/$($batch.Jid)/new on * (Prefixed framing)." }).Count | Should -Be 1
+            $verbose | Should -Contain "The BatchManager adopted $($batch.Jid) and listed it in $(Join-Path $Salt.Directory 'var/cache/salt/master/batch_active.p')."
+            @($verbose | Where-Object { $_ -like "Fired salt/batch/$($batch.Jid)/new on * (Prefixed framing)." }).Count | Should -Be 1
             $batch.Total | Should -Be 3
             $batch.Driver | Should -Be 'master'
 

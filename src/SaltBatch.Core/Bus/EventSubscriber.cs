@@ -127,6 +127,8 @@ public sealed class EventSubscriber : IAsyncDisposable
         }
         finally
         {
+            // Whichever connection is current when the pump ends, a reconnect racing the dispose's included, closes here.
+            Volatile.Read(ref _socket).Dispose();
             _events.Writer.TryComplete();
         }
     }
@@ -179,7 +181,8 @@ public sealed class EventSubscriber : IAsyncDisposable
             {
                 _stopping.Token.WaitHandle.WaitOne(delay);
                 var socket = SocketConnector.ConnectAsync(_pub, _settings.ConnectTimeout, _stopping.Token).GetAwaiter().GetResult();
-                Volatile.Write(ref _socket, socket);
+                // A full fence: the dispose's cancel and this swap cannot pass each other unseen.
+                Interlocked.Exchange(ref _socket, socket);
                 if (_stopping.IsCancellationRequested)
                 {
                     socket.Dispose();
