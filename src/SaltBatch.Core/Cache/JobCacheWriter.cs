@@ -224,7 +224,7 @@ public sealed class JobCacheWriter
     {
         try
         {
-            return _masterIdentity is { } identity ? MasterIdentity.Run(identity, step) : step();
+            return MasterIdentity.Run(_masterIdentity, step);
         }
         catch (UnauthorizedAccessException denied)
         {

@@ -15,10 +15,11 @@ public static partial class MasterIdentity
     /// <summary>Asking setfsuid/setfsgid for an id that cannot be set returns the current one and changes nothing.</summary>
     private const uint QueryOnly = uint.MaxValue;
 
+    /// <param name="master">The identity to take; null runs <paramref name="work"/> here, as this process (already the master's user).</param>
     /// <exception cref="SaltBatchException">AccessDenied when the identity cannot be taken; whatever <paramref name="work"/> throws.</exception>
-    public static T Run<T>(UnixOwner master, Func<T> work)
+    public static T Run<T>(UnixOwner? master, Func<T> work)
     {
-        if (!OperatingSystem.IsLinux())
+        if (master is not { } identity || !OperatingSystem.IsLinux())
         {
             return work();
         }
@@ -29,7 +30,7 @@ public static partial class MasterIdentity
         {
             try
             {
-                Become(master);
+                Become(identity);
                 result = work();
             }
             catch (Exception exception)

@@ -43,7 +43,7 @@ public static class KeyResolver
         var owner = UnixAccounts.EffectiveUserId() == 0 && keyUser != "root" ? UnixAccounts.LookupUser(keyUser) : null;
         try
         {
-            return owner is { } keyOwner ? MasterIdentity.Run(keyOwner, () => File.ReadAllText(keyPath)) : File.ReadAllText(keyPath);
+            return MasterIdentity.Run(owner, () => File.ReadAllText(keyPath));
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {

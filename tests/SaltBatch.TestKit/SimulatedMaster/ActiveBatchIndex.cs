@@ -44,18 +44,12 @@ public sealed class ActiveBatchIndex
     public void Write(SortedSet<string> jids)
     {
         var bytes = PayloadWriter.Pack(jids.ToList(), useBinType: false);
-        if (_writeAs is { } account && UnixAccounts.OwnerOf(Path.GetDirectoryName(Path.GetFullPath(_path))!)?.Uid == account.Uid)
-        {
-            MasterIdentity.Run(account, () =>
-            {
-                AtomicFile.Write(_path, bytes);
-                return true;
-            });
-        }
-        else
+        var cacheIsTheAccounts = _writeAs is { } account && UnixAccounts.OwnerOf(Path.GetDirectoryName(Path.GetFullPath(_path))!)?.Uid == account.Uid;
+        MasterIdentity.Run(cacheIsTheAccounts ? _writeAs : null, () =>
         {
             AtomicFile.Write(_path, bytes);
-        }
+            return true;
+        });
     }
 
     private void Update(Action<SortedSet<string>> change)
