@@ -371,6 +371,61 @@ Describe 'Start-SaltBatch with a driven master' {
         }
     }
 
+    It 'finishes a start stopped (Ctrl+C) after its state is written, and tells the user which batch now runs' {
+        # Not adopted from the event, the start waits for the index entry long enough to be stopped inside it.
+        $master = New-StartMaster -MasterArgs @('--never-adopt')
+        try {
+            $module = (Get-SaltBatchModulePath) -replace "'", "''"
+            $config = $master.ConfigPath -replace "'", "''"
+            $jobs = (Join-Path $master.CacheDir 'jobs') -replace "'", "''"
+            # The child's console host is the only listener left once the pipeline stops: its stdout shows it.
+            $script = @"
+`$runspace = [runspacefactory]::CreateRunspace(`$Host); `$runspace.Open()
+`$start = [powershell]::Create(); `$start.Runspace = `$runspace
+`$null = `$start.AddScript("Import-Module '$($module -replace "'", "''")'; Start-SaltBatch -ConfigPath '$($config -replace "'", "''")' -Target 'web*' -Function test.ping -BatchSize 1")
+`$null = `$start.BeginInvoke()
+`$deadline = [datetime]::UtcNow.AddSeconds(30)
+while (-not (Get-ChildItem -LiteralPath '$jobs' -Recurse -Force -Filter .batch.p -ErrorAction Ignore)) {
+    if ([datetime]::UtcNow -gt `$deadline) { throw 'no .batch.p within 30 s' }
+    Start-Sleep -Milliseconds 10
+}
+`$start.Stop()
+"invocation: `$(`$start.InvocationStateInfo.State)"
+"@
+            $output = @(Invoke-ChildPwsh -Script $script)
+
+            $index = @(Get-ActiveIndex $master)
+            $index.Count | Should -Be 1 -Because 'the stop came after the commit point, so the start was finished'
+            $jid = $index[0]
+            (Get-SaltBatch -ConfigPath $master.ConfigPath -Jid $jid).State | Should -Be 'Running'
+            $output | Should -Contain 'invocation: Stopped'
+            @($output | Where-Object { $_ -like "*WARNING: Start-SaltBatch was stopped after batch $jid was written*Stop-SaltBatch -Jid $jid stops it*" }).Count | Should -Be 1
+        }
+        finally {
+            Stop-SimulatedMaster $master
+        }
+    }
+
+    It 'starts nothing when stopped (Ctrl+C) while the ping is still being answered' {
+        $master = New-StartMaster -MasterArgs @('--down-minions', 'web4')
+        $start = [powershell]::Create()
+        try {
+            $null = $start.AddScript("Import-Module '$((Get-SaltBatchModulePath) -replace "'", "''")'; Start-SaltBatch -ConfigPath '$($master.ConfigPath -replace "'", "''")' -Target 'web*' -Function test.ping -BatchSize 1 -PingTimeoutSec 30")
+            $null = $start.BeginInvoke()
+            $null = Wait-MasterJournal $master -Kind 'publish-received'
+
+            $start.Stop()
+
+            $start.InvocationStateInfo.State | Should -Be 'Stopped'
+            $start.Streams.Warning | Should -BeNullOrEmpty
+            Assert-NothingStarted $master -PingSent
+        }
+        finally {
+            $start.Dispose()
+            Stop-SimulatedMaster $master
+        }
+    }
+
     It 'keeps every new batch in the active index while the master rewrites it continuously' {
         $master = New-StartMaster -MasterArgs @('--index-churn')
         try {

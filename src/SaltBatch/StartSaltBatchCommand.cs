@@ -106,6 +106,14 @@ public sealed class StartSaltBatchCommand : SaltCmdletBase
         try
         {
             var outcome = starter.StartAsync(options, _stopping.Token).GetAwaiter().GetResult();
+            if (_stopping.IsCancellationRequested)
+            {
+                // Stopped after the commit point: the batch runs, but a stopping pipeline takes no output, so the
+                // host's own UI is the one way left to tell the user which batch they now have.
+                Host.UI.WriteWarningLine(StartedDespiteStop(outcome));
+                return;
+            }
+
             log.ForEach(WriteVerbose);
             foreach (var down in outcome.Ping.Down)
             {
@@ -141,6 +149,11 @@ public sealed class StartSaltBatchCommand : SaltCmdletBase
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
+
+    private static string StartedDespiteStop(StartOutcome outcome) =>
+        $"Start-SaltBatch was stopped after batch {outcome.Jid} was written: the master's BatchManager runs it " +
+        $"({outcome.State.Minions.Count} minion(s), {outcome.State.BatchSize} at a time, {outcome.State.Function}). " +
+        $"Stop-SaltBatch -Jid {outcome.Jid} stops it; Get-SaltBatch -Jid {outcome.Jid} shows it.";
 
     /// <summary>Everything PowerShell could not check while binding; a mistake here ends the call before anything is sent.</summary>
     private StartOptions BuildOptions()

@@ -72,6 +72,8 @@ public sealed class BatchStarter
                 options.Target.ToString());
         }
 
+        // The last moment a stop leaves nothing behind; from the job directory on, the start is finished.
+        cancellationToken.ThrowIfCancellationRequested();
         var created = _clock.GetUtcNow();
         var writer = new JobCacheWriter(_layout, owner);
         var (jid, jobDirectory) = writer.CreateJobDirectory(created.UtcDateTime);
