@@ -121,6 +121,20 @@ Describe 'Connecting' {
         Get-MasterJournal $Alpha -Kind 'api-request' | Where-Object path -EQ '/logout' | Should -Not -BeNullOrEmpty
         Get-SaltActiveBatch -Master leaving -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $missing[0].FullyQualifiedErrorId | Should -Be 'SaltMasterNotConnected,SaltBatch.GetSaltActiveBatchCommand'
+        $missing[0].Exception.Message | Should -BeLike "*'leaving' in this PowerShell process (its runspaces share them)*"
+    }
+
+    It 'shares its connections with the other runspaces of the process, as its messages say' {
+        $null = Connect-Sim $Alpha 'shared'
+        $other = [powershell]::Create()
+        try {
+            $null = $other.AddScript("Import-Module '$((Get-SaltBatchModulePath) -replace "'", "''")'; (Get-SaltActiveBatch -Master shared).Jid")
+            @($other.Invoke()) | Should -Contain $RunningJid
+        }
+        finally {
+            $other.Dispose()
+            Disconnect-SaltMaster shared
+        }
     }
 }
 
@@ -338,7 +352,29 @@ Describe 'Waiting through salt-api' {
             $ps.Dispose()
         }
     }
+
+    It 'follows several batches of one master with one batch.list_active per re-read, not one batch.status each' {
+        $still = New-ApiMaster -Batches (Get-StandardBatches)
+        try {
+            $null = Connect-Sim $still 'still'
+
+            $infos = Wait-SaltBatch -Jid $RunningJid, $OtherJid -Master still -TimeoutSec 3 -ErrorVariable late -ErrorAction SilentlyContinue
+
+            $infos | Should -BeNullOrEmpty
+            @($late.FullyQualifiedErrorId | Sort-Object -Unique) | Should -Be @('SaltBatchWaitTimeout,SaltBatch.WaitSaltBatchCommand')
+            @($late.TargetObject.Jid | Sort-Object) | Should -Be @($RunningJid, $OtherJid | Sort-Object)
+            $calls = @(Get-MasterJournal $still -Kind 'api-call')
+            # One first look per batch; every later re-read (when the wait starts listening, at the deadline) is one call for both.
+            @($calls | Where-Object fun -EQ 'batch.status').Count | Should -Be 2
+            @($calls | Where-Object fun -EQ 'batch.list_active').Count | Should -BeIn 1, 2, 3
+        }
+        finally {
+            Disconnect-SaltMaster still
+            Stop-SimulatedMaster $still
+        }
+    }
 }
+
 
 Describe 'What the master refuses' {
     AfterEach {

@@ -24,7 +24,7 @@ public sealed class DisconnectSaltMasterCommand : PSCmdlet
             if (connection.Api is not { } api)
             {
                 WriteError(new ErrorRecord(
-                    new ArgumentException($"No salt-api connection named '{connection.Name}' in this session; Get-SaltMasterConnection lists them."),
+                    new ArgumentException($"No salt-api connection named '{connection.Name}' in this PowerShell process (its runspaces share them); Get-SaltMasterConnection lists them."),
                     "SaltMasterNotConnected",
                     ErrorCategory.ObjectNotFound,
                     connection.Name));

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace SaltBatch;
 
 /// <summary>
-/// <para type="synopsis">Gets the salt-api connections of this session (made by Connect-SaltMaster).</para>
+/// <para type="synopsis">Gets the salt-api connections of this PowerShell process, which all its runspaces share (made by Connect-SaltMaster).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SaltMasterConnection")]
 [OutputType(typeof(SaltMasterConnection))]
@@ -25,7 +25,7 @@ public sealed class GetSaltMasterConnectionCommand : PSCmdlet
             if (matching.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
             {
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException($"No salt-api connection named '{name}' in this session; Connect-SaltMaster makes one."),
+                    new ItemNotFoundException($"No salt-api connection named '{name}' in this PowerShell process (its runspaces share them); Connect-SaltMaster makes one."),
                     "SaltMasterNotConnected",
                     ErrorCategory.ObjectNotFound,
                     name));

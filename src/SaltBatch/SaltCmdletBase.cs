@@ -93,7 +93,7 @@ public abstract class SaltCmdletBase : PSCmdlet
             else
             {
                 WriteError(new ErrorRecord(
-                    new ArgumentException($"No salt-api connection named '{connection.Name}' in this session. Connect first (Connect-SaltMaster -Uri https://<host>:8000 -Credential <credential> -Name {connection.Name}), or see Get-SaltMasterConnection; '{SaltMasters.ThisHostName}' is this host's master."),
+                    new ArgumentException($"No salt-api connection named '{connection.Name}' in this PowerShell process (its runspaces share them). Connect first (Connect-SaltMaster -Uri https://<host>:8000 -Credential <credential> -Name {connection.Name}), or see Get-SaltMasterConnection; '{SaltMasters.ThisHostName}' is this host's master."),
                     "SaltMasterNotConnected",
                     ErrorCategory.ObjectNotFound,
                     connection.Name));

@@ -4,7 +4,7 @@ using System.Management.Automation.Language;
 
 namespace SaltBatch;
 
-/// <summary>Completes <c>-Master</c> with the names of this session's connections, then this host's name.</summary>
+/// <summary>Completes <c>-Master</c> with the names of this process's connections, then this host's name.</summary>
 public sealed class SaltMasterNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)

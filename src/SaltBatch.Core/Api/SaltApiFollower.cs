@@ -71,6 +71,42 @@ internal sealed class SaltApiFollower : IBatchFollower
         }
     }
 
+    /// <summary>
+    /// One <c>batch.list_active</c> answers for every batch still listed; only those no longer in the index (they
+    /// finished, or were dropped) cost a <c>batch.status</c> each, for their final word.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, BatchSummary>> ReadAllAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<string, BatchSummary>(StringComparer.Ordinal);
+        if (jids.Count > 1)
+        {
+            try
+            {
+                foreach (var entry in await _master.ListActiveAsync(_log, cancellationToken).ConfigureAwait(false))
+                {
+                    if (entry.Summary is { } summary && jids.Contains(entry.Jid))
+                    {
+                        states[entry.Jid] = summary;
+                    }
+                }
+            }
+            catch (SaltBatchException failure)
+            {
+                _log($"batch.list_active on '{_master.Name}' failed ({failure.Message}); reading each batch with batch.status instead.");
+            }
+        }
+
+        foreach (var jid in jids.Where(jid => !states.ContainsKey(jid)))
+        {
+            if (await ReadAsync(jid, cancellationToken).ConfigureAwait(false) is { } summary)
+            {
+                states[jid] = summary;
+            }
+        }
+
+        return states;
+    }
+
     public async Task<MasterEvent?> NextAsync(Func<MasterEvent, bool> match, TimeSpan slice, CancellationToken cancellationToken)
     {
         if (slice <= TimeSpan.Zero)

@@ -68,9 +68,11 @@ public sealed partial class BatchWaiter
                 nextPoll = now + watcher.PollInterval(options.PollInterval);
             }
 
-            foreach (var jid in pollDue ? running.ToArray() : announced is null ? [] : [announced])
+            string[] looked = pollDue ? running.ToArray() : announced is null ? [] : [announced];
+            var states = looked.Length == 0 ? null : await watcher.ReadAllAsync(looked, cancellationToken).ConfigureAwait(false);
+            foreach (var jid in looked)
             {
-                var summary = await watcher.ReadAsync(jid, cancellationToken).ConfigureAwait(false) ?? waited.GetValueOrDefault(jid)?.Last ?? firstLooks[jid];
+                var summary = states!.GetValueOrDefault(jid) ?? waited.GetValueOrDefault(jid)?.Last ?? firstLooks[jid];
                 if (!waited.TryGetValue(jid, out var batch))
                 {
                     batch = new WaitedBatch(summary, new CompletionRate(summary, now));

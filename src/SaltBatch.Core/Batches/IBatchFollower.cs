@@ -21,6 +21,9 @@ public interface IBatchFollower : IAsyncDisposable
     /// <summary>The batch's state now, or null when it cannot be read at this moment (a failed read only means "look again").</summary>
     Task<BatchSummary?> ReadAsync(string jid, CancellationToken cancellationToken);
 
+    /// <summary>The states of several batches now, as cheaply as the master allows; a JID that cannot be read at this moment is left out (look again).</summary>
+    Task<IReadOnlyDictionary<string, BatchSummary>> ReadAllAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken);
+
     /// <summary>
     /// The first event that satisfies <paramref name="match"/> within <paramref name="slice"/> (events before it are
     /// consumed), or null when the slice passes first — the caller's cue to re-read anyway.
