@@ -20,16 +20,21 @@ public sealed class EventSubscriber : IAsyncDisposable
 
     private readonly MasterEndpoint _pub;
     private readonly EventBusSettings _settings;
+    private readonly Connector _connect;
     private readonly Channel<MasterEvent> _events;
     private readonly CancellationTokenSource _stopping = new();
     private Socket _socket;
     private Task _pump = Task.CompletedTask;
     private int _reconnectCount;
 
-    private EventSubscriber(MasterEndpoint pub, EventBusSettings settings, Socket socket)
+    /// <summary>How a connection is opened: <see cref="SocketConnector.ConnectAsync"/>, or a test's stand-in that controls when it completes.</summary>
+    internal delegate Task<Socket> Connector(MasterEndpoint endpoint, TimeSpan timeout, CancellationToken cancellationToken);
+
+    private EventSubscriber(MasterEndpoint pub, EventBusSettings settings, Connector connect, Socket socket)
     {
         _pub = pub;
         _settings = settings;
+        _connect = connect;
         _socket = socket;
         _events = Channel.CreateBounded<MasterEvent>(new BoundedChannelOptions(BufferedEventLimit)
         {
@@ -50,11 +55,13 @@ public sealed class EventSubscriber : IAsyncDisposable
     public int SkippedFrameCount { get; private set; }
 
     /// <summary>Connects now, so a master that is down fails here, then starts reading in the background.</summary>
-    public static async Task<EventSubscriber> ConnectAsync(MasterEndpoint pub, EventBusSettings? settings = null, CancellationToken cancellationToken = default)
+    public static Task<EventSubscriber> ConnectAsync(MasterEndpoint pub, EventBusSettings? settings = null, CancellationToken cancellationToken = default) =>
+        ConnectAsync(pub, settings ?? new EventBusSettings(), SocketConnector.ConnectAsync, cancellationToken);
+
+    internal static async Task<EventSubscriber> ConnectAsync(MasterEndpoint pub, EventBusSettings settings, Connector connect, CancellationToken cancellationToken)
     {
-        settings ??= new EventBusSettings();
-        var socket = await SocketConnector.ConnectAsync(pub, settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        var subscriber = new EventSubscriber(pub, settings, socket);
+        var socket = await connect(pub, settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        var subscriber = new EventSubscriber(pub, settings, connect, socket);
         subscriber._pump = Task.Factory.StartNew(subscriber.Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return subscriber;
     }
@@ -180,7 +187,7 @@ public sealed class EventSubscriber : IAsyncDisposable
             try
             {
                 _stopping.Token.WaitHandle.WaitOne(delay);
-                var socket = SocketConnector.ConnectAsync(_pub, _settings.ConnectTimeout, _stopping.Token).GetAwaiter().GetResult();
+                var socket = _connect(_pub, _settings.ConnectTimeout, _stopping.Token).GetAwaiter().GetResult();
                 // A full fence: the dispose's cancel and this swap cannot pass each other unseen.
                 Interlocked.Exchange(ref _socket, socket);
                 if (_stopping.IsCancellationRequested)

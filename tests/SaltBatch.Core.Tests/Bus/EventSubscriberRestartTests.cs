@@ -46,6 +46,45 @@ public sealed class EventSubscriberRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task AReconnectThatLandsWhileTheSubscriberIsDisposedLeavesNoConnectionOpen()
+    {
+        var path = _directory.File("master_event_pub.ipc");
+        using var master = new UnixListener(path);
+        var connects = 0;
+        var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var disposeHasBegun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<Socket> Connect(MasterEndpoint endpoint, TimeSpan timeout, CancellationToken stopping)
+        {
+            if (Interlocked.Increment(ref connects) == 1)
+            {
+                return SocketConnector.ConnectAsync(endpoint, timeout, stopping);
+            }
+
+            // The reconnect completes only once the dispose has cancelled and closed what it knew of: its connection
+            // arrives in exactly the window a leak lived in.
+            reconnecting.TrySetResult();
+            disposeHasBegun.Task.Wait(Patience);
+            return SocketConnector.ConnectAsync(endpoint, timeout, CancellationToken.None);
+        }
+
+        var accepted = master.AcceptAsync(Patience);
+        var subscriber = await EventSubscriber.ConnectAsync(MasterEndpoint.Unix(path), new EventBusSettings(), Connect, CancellationToken.None);
+        (await accepted).Dispose();
+        await reconnecting.Task.WaitAsync(Patience);
+        var late = master.AcceptAsync(Patience);
+
+        // DisposeAsync runs up to its wait for the pump, which is held in the reconnect, before it returns.
+        var disposing = subscriber.DisposeAsync();
+        disposeHasBegun.SetResult();
+        await disposing;
+
+        using var lateConnection = await late;
+        var read = await lateConnection.ReceiveAsync(new byte[1], SocketFlags.None).WaitAsync(Patience);
+        Assert.Equal(0, read);
+        Assert.Equal(2, connects);
+    }
+
+    [Fact]
     public async Task AnOversizedFrameCostsOnlyItsConnectionAndLaterEventsArrive()
     {
         var path = _directory.File("master_event_pub.ipc");
