@@ -42,6 +42,42 @@ function Get-TestKitPath {
     $found[0].FullName
 }
 
+function Invoke-CapturedProcess {
+    <#
+        Runs a program to its end with stdin closed and returns ExitCode, Output (its non-empty stdout lines) and
+        Error (stderr, trimmed). Both streams are read concurrently, so a chatty stderr cannot deadlock stdout.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $FilePath,
+        [string[]] $ArgumentList = @(),
+        [hashtable] $Environment = @{}
+    )
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    foreach ($name in $Environment.Keys) { $psi.Environment[$name] = $Environment[$name] }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = $true   # nothing it runs may wait on the test's console
+    $psi.UseShellExecute = $false
+
+    $p = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $p.StandardInput.Close()
+        $stdout = $p.StandardOutput.ReadToEndAsync()
+        $stderr = $p.StandardError.ReadToEndAsync()
+        $p.WaitForExit()
+        [pscustomobject]@{
+            ExitCode = $p.ExitCode
+            Output   = @($stdout.Result -split '\r?\n' | Where-Object { $_ })
+            Error    = $stderr.Result.Trim()
+        }
+    }
+    finally {
+        $p.Dispose()
+    }
+}
+
 function Invoke-TestKit {
     <#
         Runs `dotnet <SaltBatch.TestKit.dll> @Arguments` and returns its stdout lines.
@@ -51,30 +87,11 @@ function Invoke-TestKit {
     [CmdletBinding()]
     param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments = @())
 
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    $psi.ArgumentList.Add((Get-TestKitPath))
-    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.RedirectStandardInput = $true   # the kit never waits on the test's console
-    $psi.UseShellExecute = $false
-
-    $p = [System.Diagnostics.Process]::Start($psi)
-    try {
-        $p.StandardInput.Close()
-        # Both streams are read concurrently, so a chatty stderr cannot deadlock stdout.
-        $stdout = $p.StandardOutput.ReadToEndAsync()
-        $stderr = $p.StandardError.ReadToEndAsync()
-        $p.WaitForExit()
-        if ($p.ExitCode -ne 0) {
-            throw "SaltBatch.TestKit $($Arguments -join ' ') exited with $($p.ExitCode): $($stderr.Result.Trim())"
-        }
-        $text = $stdout.Result.TrimEnd("`r", "`n")
-        if ($text) { $text -split '\r?\n' }
+    $run = Invoke-CapturedProcess -FilePath 'dotnet' -ArgumentList (@(Get-TestKitPath) + $Arguments)
+    if ($run.ExitCode -ne 0) {
+        throw "SaltBatch.TestKit $($Arguments -join ' ') exited with $($run.ExitCode): $($run.Error)"
     }
-    finally {
-        $p.Dispose()
-    }
+    $run.Output
 }
 
 function Start-TestKitProcess {
@@ -374,4 +391,4 @@ function Invoke-IsolationSession {
     }
 }
 
-Export-ModuleMember -Function Invoke-IsolationSession, Read-SaltFile, Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath, Start-TestKitProcess
+Export-ModuleMember -Function Invoke-CapturedProcess, Invoke-IsolationSession, Read-SaltFile, Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath, Start-TestKitProcess

@@ -7,6 +7,7 @@
 #>
 
 Set-StrictMode -Version Latest
+Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1')   # Invoke-CapturedProcess
 
 $script:RepoRoot = if ($env:SALTBATCH_REPO_ROOT) { $env:SALTBATCH_REPO_ROOT } else { Split-Path -Parent (Split-Path -Parent $PSScriptRoot) }
 $script:ConventionalTree = '/opt/salt-src'
@@ -50,35 +51,13 @@ function Assert-RealSaltPrerequisite {
 }
 
 function Invoke-RealSaltScript {
-    <# Runs saltreal.sh with the tree in SALT_SOURCE; returns stdout lines, throws with stderr on failure. #>
+    <# Runs saltreal.sh with the tree in SALT_SOURCE; returns ExitCode, Output (stdout lines) and Error (stderr). #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $RealSalt,
         [Parameter(ValueFromRemainingArguments)] [string[]] $Arguments = @()
     )
-    $psi = [System.Diagnostics.ProcessStartInfo]::new('bash')
-    $psi.ArgumentList.Add($RealSalt.Script)
-    foreach ($argument in $Arguments) { $psi.ArgumentList.Add($argument) }
-    $psi.Environment['SALT_SOURCE'] = $RealSalt.Source
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $psi.RedirectStandardInput = $true
-    $psi.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($psi)
-    try {
-        $process.StandardInput.Close()
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $process.WaitForExit()
-        [pscustomobject]@{
-            ExitCode = $process.ExitCode
-            Output   = @($stdout.Result -split '\r?\n' | Where-Object { $_ })
-            Error    = $stderr.Result.Trim()
-        }
-    }
-    finally {
-        $process.Dispose()
-    }
+    Invoke-CapturedProcess -FilePath 'bash' -ArgumentList (@($RealSalt.Script) + $Arguments) -Environment @{ SALT_SOURCE = $RealSalt.Source }
 }
 
 function Start-RealSalt {
