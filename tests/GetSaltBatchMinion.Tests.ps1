@@ -10,6 +10,7 @@ BeforeAll {
     $script:SecondJid = '20240610141000000000'
     $script:ExplicitJid = '20240610142000000000'
     $script:TruncatedJid = '20240610143000000000'
+    $script:HaltedJid = '20240610144000000000'
     $script:StateKey = 'pkg_|-nginx_|-nginx_|-installed'
 
     # A state.apply return with what JSON cannot say: an int key, bytes that are not UTF-8, a tuple, a datetime.
@@ -34,6 +35,10 @@ BeforeAll {
                 jid = $ExplicitJid; minions = @('web1', 'web2', 'web3', 'web4', 'web5', 'db1'); done = 5; active = 1
                 retcodes = [ordered]@{ web1 = 0; web2 = [ordered]@{ 'state.apply' = 0; 'cmd.run' = 3; 'test.ping' = 1 }; web3 = [ordered]@{}; web4 = 'oops'; web5 = 2 }
                 returns = @{ web1 = $returnHex }
+            }
+            @{
+                jid = $HaltedJid; minions = @('app1', 'app2', 'app3', 'app4', 'app5'); done = 2; failed = 1; active = 1
+                retcodes = [ordered]@{ app1 = 0; app2 = 1 }; halted = $true; haltedReason = 'stop'
             }
         )
         activeIndex = @($GeneratedJid, $SecondJid)
@@ -209,12 +214,37 @@ Describe 'Get-SaltBatchMinion' {
         $failures[0].Exception.Message | Should -BeLike "*$(Get-BatchStatePath -CacheDir $Cache -Jid $TruncatedJid)*truncated*"
     }
 
+    It 'says what became of each minion: a non-zero retcode in done is Failed, an active minion of a halted batch Abandoned' {
+        $explicit = Get-SaltBatchMinion -CacheDir $Cache -Jid $ExplicitJid | ForEach-Object { "$($_.Minion)=$($_.State)/$($_.Outcome)" }
+        # web2's map collapses to 3 and web4's 'oops' to 0, as Salt's failhard check reads them.
+        $explicit | Should -Be @('db1=Active/Running', 'web1=Done/Succeeded', 'web2=Done/Failed', 'web3=Done/Succeeded', 'web4=Done/Succeeded', 'web5=Done/Failed')
+
+        $peer = Get-PeerState $HaltedJid
+        $peer.halted | Should -BeTrue
+        $reason = @($peer.failed.map)[0][1]
+        $failedOutcome = if ($reason -eq 'timeout') { 'TimedOut' } else { 'Failed' }
+        $halted = Get-SaltBatchMinion -CacheDir $Cache -Jid $HaltedJid | ForEach-Object { "$($_.Minion)=$($_.Outcome)" }
+        ($halted | Sort-Object) | Should -Be @('app1=Succeeded', 'app2=Failed', "app3=$failedOutcome", 'app4=Abandoned', 'app5=NotStarted')
+    }
+
+    It 'filters on -Outcome, with -State narrowing further' {
+        @(Get-SaltBatchMinion -CacheDir $Cache -Jid $ExplicitJid -Outcome Failed).Minion | Should -Be @('web2', 'web5')
+        @(Get-SaltBatchMinion -CacheDir $Cache -Jid $HaltedJid -Outcome NotStarted, Abandoned).Minion | Should -Be @('app5', 'app4')
+        Get-SaltBatchMinion -CacheDir $Cache -Jid $HaltedJid -Outcome Running | Should -BeNullOrEmpty
+        Get-SaltBatchMinion -CacheDir $Cache -Jid $ExplicitJid -Outcome Failed -State Active | Should -BeNullOrEmpty
+
+        $peer = Get-PeerState $GeneratedJid
+        $timedOut = @($peer.failed.map | Where-Object { $_[1] -eq 'timeout' } | ForEach-Object { $_[0] })
+        $timedOut.Count | Should -BeGreaterThan 0 -Because 'the generated batch mixes both failure reasons'
+        @(Get-SaltBatchMinion -CacheDir $Cache -Jid $GeneratedJid -Outcome TimedOut).Minion | Should -Be $timedOut
+    }
+
     It 'renders the default table grouped by batch' {
         $table = Get-SaltBatchMinion -CacheDir $Cache -Jid $ExplicitJid | Format-Table | Out-String -Width 200
 
         $table | Should -Match "Batch: $ExplicitJid"
-        $table | Should -Match 'Minion\s+State\s+Retcode\s+Success\s+Reason\s+DispatchedAt'
-        $table | Should -Match 'web2\s+Done\s+3\s+False'
-        $table | Should -Match 'db1\s+Active\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z'
+        $table | Should -Match 'Minion\s+State\s+Retcode\s+Outcome\s+Reason\s+DispatchedAt'
+        $table | Should -Match 'web2\s+Done\s+3\s+Failed'
+        $table | Should -Match 'db1\s+Active\s+Running\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z'
     }
 }

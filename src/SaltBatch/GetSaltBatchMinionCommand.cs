@@ -5,7 +5,7 @@ using SaltBatch.Core.Cache;
 namespace SaltBatch;
 
 /// <summary>
-/// <para type="synopsis">Gets the minions of a Salt batch job with their state, retcode and, optionally, their return.</para>
+/// <para type="synopsis">Gets the minions of a Salt batch job with their state, outcome, retcode and, optionally, their return.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SaltBatchMinion")]
 [OutputType(typeof(SaltBatchMinionInfo))]
@@ -21,6 +21,11 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
     [Parameter]
     [ValidateNotNullOrEmpty]
     public BatchMinionState[]? State { get; set; }
+
+    /// <summary>What became of the minions wanted: a failed state's retcode 2 is Failed although .batch.p files it under done.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public BatchMinionOutcome[]? Outcome { get; set; }
 
     [Parameter]
     [SupportsWildcards]
@@ -43,6 +48,7 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
         _query = new BatchMinionQuery
         {
             States = State?.ToHashSet(),
+            Outcomes = Outcome?.ToHashSet(),
             MinionFilter = patterns is null ? null : minion => patterns.Any(pattern => pattern.IsMatch(minion)),
             IncludeReturn = IncludeReturn,
         };

@@ -4,7 +4,7 @@ using SaltBatch.Core.Cache;
 namespace SaltBatch;
 
 /// <summary>
-/// One minion of a batch: where it stands (Pending, Active, Done, Failed) and what its state records — dispatch
+/// One minion of a batch: where it stands (Pending, Active, Done, Failed), what became of it, and what its state records — dispatch
 /// time, failure reason, retcode and, when asked for, its return.
 /// </summary>
 public sealed class SaltBatchMinionInfo
@@ -14,6 +14,7 @@ public sealed class SaltBatchMinionInfo
         Jid = jid;
         Minion = minion.Minion;
         State = minion.State.ToString();
+        Outcome = minion.Outcome?.ToString() ?? string.Empty;
         DispatchedAt = UnixTime.ToUtc(minion.DispatchedAt);
         Reason = minion.Reason;
         Retcode = minion.Retcode;
@@ -28,6 +29,13 @@ public sealed class SaltBatchMinionInfo
 
     /// <summary><c>Pending</c>, <c>Active</c>, <c>Done</c> or <c>Failed</c>.</summary>
     public string State { get; }
+
+    /// <summary>
+    /// What became of it: <c>Succeeded</c> (retcode 0), <c>Failed</c> (non-zero retcode, or <c>failed: true</c>),
+    /// <c>TimedOut</c>, <c>Running</c>, <c>NotStarted</c> (pending, also after a halt) or <c>Abandoned</c> (active
+    /// when the batch halted). <see cref="State"/> stays the <c>.batch.p</c> collection, as the runner sees it.
+    /// </summary>
+    public string Outcome { get; }
 
     /// <summary>Active minions: when the master dispatched them (UTC).</summary>
     public DateTime? DispatchedAt { get; }

@@ -37,7 +37,42 @@ public sealed class BatchCatalog
     {
         Jid.Validate(jid);
         var path = _layout.BatchStatePath(jid);
-        return BatchMinionReader.Read(path, query, () => NoBatch(jid, path));
+        return WithOutcomes(path, BatchMinionReader.Read(path, query, () => NoBatch(jid, path)), query);
+    }
+
+    /// <summary>
+    /// Whether an active minion is running or abandoned depends on <c>halted</c>, which Salt writes after the minion
+    /// collections; it is read ahead, by the summary's streaming pass, once an active minion is met. A file that cannot
+    /// be read that far counts as not halted: the walk itself then reports the damage when it reaches it.
+    /// </summary>
+    private static IEnumerable<BatchMinion> WithOutcomes(string path, IEnumerable<BatchMinion> minions, BatchMinionQuery query)
+    {
+        bool? halted = null;
+        foreach (var minion in minions)
+        {
+            if (minion.State == BatchMinionState.Active)
+            {
+                halted ??= ReadHalted(path);
+            }
+
+            var outcome = BatchMinionOutcomes.Of(minion, halted ?? false);
+            if (query.Includes(outcome))
+            {
+                yield return minion with { Outcome = outcome };
+            }
+        }
+    }
+
+    private static bool ReadHalted(string path)
+    {
+        try
+        {
+            return BatchSummaryReader.Read(path)?.Halted ?? false;
+        }
+        catch (SaltBatchException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

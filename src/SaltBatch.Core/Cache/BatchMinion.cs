@@ -17,6 +17,9 @@ public sealed record BatchMinion(string Minion, BatchMinionState State)
     /// <summary>Done minions whose retcode was a per-function map: that map as stored.</summary>
     public PayloadMap? RetcodeDetail { get; init; }
 
+    /// <summary>What became of it; set by <see cref="Batches.BatchCatalog"/>, which knows whether the batch halted.</summary>
+    public BatchMinionOutcome? Outcome { get; init; }
+
     /// <summary>Done minions, when returns were asked for: the stored <c>ret</c> as the payload reader decodes it.</summary>
     public object? Return { get; init; }
 }
