@@ -382,7 +382,7 @@ Describe 'Start-SaltBatch with a driven master' {
             $script = @"
 `$runspace = [runspacefactory]::CreateRunspace(`$Host); `$runspace.Open()
 `$start = [powershell]::Create(); `$start.Runspace = `$runspace
-`$null = `$start.AddScript("Import-Module '$($module -replace "'", "''")'; Start-SaltBatch -ConfigPath '$($config -replace "'", "''")' -Target 'web*' -Function test.ping -BatchSize 1")
+`$null = `$start.AddScript("Import-Module '$module'; Start-SaltBatch -ConfigPath '$config' -Target 'web*' -Function test.ping -BatchSize 1")
 `$null = `$start.BeginInvoke()
 `$deadline = [datetime]::UtcNow.AddSeconds(30)
 while (-not (Get-ChildItem -LiteralPath '$jobs' -Recurse -Force -Filter .batch.p -ErrorAction Ignore)) {

@@ -96,15 +96,7 @@ internal sealed class SaltApiFollower : IBatchFollower
             }
         }
 
-        foreach (var jid in jids.Where(jid => !states.ContainsKey(jid)))
-        {
-            if (await ReadAsync(jid, cancellationToken).ConfigureAwait(false) is { } summary)
-            {
-                states[jid] = summary;
-            }
-        }
-
-        return states;
+        return await IBatchFollower.ReadEachAsync(this, jids, states, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<MasterEvent?> NextAsync(Func<MasterEvent, bool> match, TimeSpan slice, CancellationToken cancellationToken)

@@ -45,21 +45,6 @@ public sealed class BatchStateWatcher : IBatchFollower
     /// </summary>
     public Task<BatchSummary?> ReadAsync(string jid, CancellationToken cancellationToken) => Task.FromResult(Read(jid));
 
-    /// <summary>Each <c>.batch.p</c> is its own small file, so reading them one by one is all there is.</summary>
-    public Task<IReadOnlyDictionary<string, BatchSummary>> ReadAllAsync(IReadOnlyCollection<string> jids, CancellationToken cancellationToken)
-    {
-        var states = new Dictionary<string, BatchSummary>(StringComparer.Ordinal);
-        foreach (var jid in jids)
-        {
-            if (Read(jid) is { } summary)
-            {
-                states[jid] = summary;
-            }
-        }
-
-        return Task.FromResult<IReadOnlyDictionary<string, BatchSummary>>(states);
-    }
-
     private BatchSummary? Read(string jid)
     {
         try

@@ -11,8 +11,19 @@ public sealed record BatchMinionQuery
     /// <summary>The states wanted; null means every state.</summary>
     public IReadOnlySet<BatchMinionState>? States { get; init; }
 
+    private readonly IReadOnlySet<BatchMinionOutcome>? _outcomes;
+    private readonly IReadOnlySet<BatchMinionState>? _outcomeStates;
+
     /// <summary>The outcomes wanted; null means every outcome. Only the collections that can hold them are walked.</summary>
-    public IReadOnlySet<BatchMinionOutcome>? Outcomes { get; init; }
+    public IReadOnlySet<BatchMinionOutcome>? Outcomes
+    {
+        get => _outcomes;
+        init
+        {
+            _outcomes = value;
+            _outcomeStates = value is null ? null : BatchMinionOutcomes.StatesFor(value);
+        }
+    }
 
     /// <summary>Whether a minion id is wanted; null means every minion.</summary>
     public Func<string, bool>? MinionFilter { get; init; }
@@ -21,7 +32,7 @@ public sealed record BatchMinionQuery
     public bool IncludeReturn { get; init; }
 
     public bool Includes(BatchMinionState state) =>
-        (States is null || States.Contains(state)) && (Outcomes is null || BatchMinionOutcomes.StatesFor(Outcomes).Contains(state));
+        (States is null || States.Contains(state)) && (_outcomeStates is null || _outcomeStates.Contains(state));
 
     public bool Includes(BatchMinionOutcome outcome) => Outcomes is null || Outcomes.Contains(outcome);
 
