@@ -102,9 +102,9 @@ Describe 'Get-SaltBatch' {
     It 'renders the default table with done/total, state and age' {
         $table = Get-SaltBatch -CacheDir $Cache -Jid $RunningJid, $HaltedJid | Format-Table | Out-String -Width 200
 
-        $table | Should -Match 'Jid\s+Function\s+Target\s+Done/Total\s+Active\s+Pending\s+Failed\s+State\s+Age'
-        $table | Should -Match "$RunningJid\s+test\.ping\s+web\*\s+1/3\s+1\s+1\s+0\s+Running\s+[\d.]+d"
-        $table | Should -Match "$HaltedJid\s+state\.apply\s+db\*\s+2/4\s+1\s+1\s+0\s+Halted:stop"
+        $table | Should -Match 'Jid\s+Function\s+Target\s+Done/Total\s+Active\s+Pending\s+Failed\s+Unsuccessful\s+State\s+Age'
+        $table | Should -Match "$RunningJid\s+test\.ping\s+web\*\s+1/3\s+1\s+1\s+0\s+0\s+Running\s+[\d.]+d"
+        $table | Should -Match "$HaltedJid\s+state\.apply\s+db\*\s+2/4\s+1\s+1\s+0\s+0\s+Halted:stop"
     }
 
     It 'converts to clean JSON with ISO dates that round-trips' {

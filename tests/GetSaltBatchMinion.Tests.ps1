@@ -227,6 +227,17 @@ Describe 'Get-SaltBatchMinion' {
         ($halted | Sort-Object) | Should -Be @('app1=Succeeded', 'app2=Failed', "app3=$failedOutcome", 'app4=Abandoned', 'app5=NotStarted')
     }
 
+    It 'counts the same unsuccessful minions in Get-SaltBatch, collapsing per-function retcode maps as the outcomes do' {
+        foreach ($jid in $ExplicitJid, $HaltedJid, $GeneratedJid) {
+            $batch = Get-SaltBatch -CacheDir $Cache -Jid $jid
+            $minions = @(Get-SaltBatchMinion -CacheDir $Cache -Jid $jid)
+
+            $batch.Succeeded | Should -Be @($minions | Where-Object Outcome -EQ Succeeded).Count -Because $jid
+            $batch.Unsuccessful | Should -Be @($minions | Where-Object Outcome -In Failed, TimedOut).Count -Because $jid
+        }
+        (Get-SaltBatch -CacheDir $Cache -Jid $ExplicitJid).Unsuccessful | Should -Be 2 -Because 'web2 (a map up to 3) and web5 (2); an empty map and text count as 0'
+    }
+
     It 'filters on -Outcome, with -State narrowing further' {
         @(Get-SaltBatchMinion -CacheDir $Cache -Jid $ExplicitJid -Outcome Failed).Minion | Should -Be @('web2', 'web5')
         @(Get-SaltBatchMinion -CacheDir $Cache -Jid $HaltedJid -Outcome NotStarted, Abandoned).Minion | Should -Be @('app5', 'app4')

@@ -159,6 +159,9 @@ Describe 'Reading through salt-api' {
         ($remote | ForEach-Object { ConvertTo-Comparable $_ }) | Should -Be ($local | ForEach-Object { ConvertTo-Comparable $_ })
         $remote.Master | Should -Be @('alpha', 'alpha', 'alpha')
         $local.Master | Should -Be @($ThisHost, $ThisHost, $ThisHost)
+        $remote.Unsuccessful + $remote.Succeeded | Should -Be @($null) * 6 -Because 'the runner''s summary has no retcodes to count'
+        $local.Unsuccessful | Should -Not -Contain $null
+        ($remote | Format-Table | Out-String -Width 200) | Should -Match "$RunningJid\s+state\.apply\s+web\*\s+1/5\s+2\s+2\s+0\s+-\s+Running"
     }
 
     It 'Get-SaltBatch -Jid -Master equals the local read; a JID no master has is SaltBatchNotFound' {
@@ -208,9 +211,9 @@ Describe 'Reading through salt-api' {
         $remoted | Should -HaveCount 3
         $remoted[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.SaltBatch.SaltBatchInfo'
         $table = $remoted | Format-Table | Out-String -Width 200
-        $table | Should -Match 'Jid\s+Function\s+Target\s+Done/Total\s+Active\s+Pending\s+Failed\s+State\s+Age'
-        $table | Should -Match "$RunningJid\s+state\.apply\s+web\*\s+1/5\s+2\s+2\s+0\s+Running"
-        $table | Should -Match "$HaltedJid\s+cmd\.run\s+app\*\s+1/2\s+0\s+1\s+0\s+Halted:fail"
+        $table | Should -Match 'Jid\s+Function\s+Target\s+Done/Total\s+Active\s+Pending\s+Failed\s+Unsuccessful\s+State\s+Age'
+        $table | Should -Match "$RunningJid\s+state\.apply\s+web\*\s+1/5\s+2\s+2\s+0\s+0\s+Running"
+        $table | Should -Match "$HaltedJid\s+cmd\.run\s+app\*\s+1/2\s+0\s+1\s+0\s+0\s+Halted:failhard"
     }
 }
 

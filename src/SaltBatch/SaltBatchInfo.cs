@@ -20,6 +20,8 @@ public sealed class SaltBatchInfo
         Active = summary.Active;
         Pending = summary.Pending;
         Failed = summary.Failed;
+        Succeeded = summary.Succeeded;
+        Unsuccessful = summary.Unsuccessful;
         BatchSize = summary.BatchSize;
         Halted = summary.Halted;
         HaltedReason = summary.HaltedReason;
@@ -51,7 +53,20 @@ public sealed class SaltBatchInfo
 
     public long Pending { get; }
 
+    /// <summary>Minions in the runner's <c>failed</c>: timed out, or returned <c>failed: true</c>.</summary>
     public long Failed { get; }
+
+    /// <summary>
+    /// Completed minions whose retcode is 0. Null through salt-api, where the runner's summary has no retcodes; ask
+    /// <c>Get-SaltBatchMinion</c> there.
+    /// </summary>
+    public long? Succeeded { get; }
+
+    /// <summary>
+    /// Everything that did not succeed: completed with a non-zero retcode (a failed state, a failing command) plus
+    /// <see cref="Failed"/>. What <c>Get-SaltBatchMinion -Outcome Failed, TimedOut</c> lists. Null through salt-api.
+    /// </summary>
+    public long? Unsuccessful { get; }
 
     public long? BatchSize { get; }
 

@@ -25,6 +25,18 @@ public sealed record BatchSummary
 
     public long Failed { get; init; }
 
+    /// <summary>
+    /// Of <see cref="Completed"/>, the minions whose retcode (collapsed as Salt's failhard check does) is not 0; null
+    /// where only the runner's summary was available, which does not carry retcodes.
+    /// </summary>
+    public long? NonZeroRetcodes { get; init; }
+
+    /// <summary>Done with retcode 0; null when <see cref="NonZeroRetcodes"/> is unknown.</summary>
+    public long? Succeeded => Completed - NonZeroRetcodes;
+
+    /// <summary>Done with a non-zero retcode, plus every minion in <c>failed</c> (timed out or <c>failed: true</c>).</summary>
+    public long? Unsuccessful => NonZeroRetcodes + Failed;
+
     public long? BatchSize { get; init; }
 
     public bool Halted { get; init; }

@@ -31,7 +31,7 @@ public static class BatchSummaryReader
                 "tgt" => summary with { Target = ReadTarget(reader) },
                 "tgt_type" => summary with { TargetType = ReadText(reader) },
                 "all_minions" => summary with { Total = CountEntries(reader, key) },
-                "done" => summary with { Completed = CountEntries(reader, key) },
+                "done" => ReadDone(reader, summary),
                 "pending" => summary with { Pending = CountEntries(reader, key) },
                 "failed" => summary with { Failed = CountEntries(reader, key) },
                 "active" => ReadActive(reader, summary),
@@ -66,6 +66,66 @@ public static class BatchSummaryReader
 
         reader.Skip(token);
         return token.Length;
+    }
+
+    /// <summary>
+    /// Counts <c>done</c> and, of its entries, those whose retcode is not 0: only each entry's <c>retcode</c> is read,
+    /// its return is skipped unread. An entry that is not a map is a return with retcode 0, as the master stores it.
+    /// </summary>
+    private static BatchSummary ReadDone(PayloadReader reader, BatchSummary summary)
+    {
+        var token = reader.ReadToken();
+        if (token.Kind != PayloadTokenKind.Map)
+        {
+            throw new PayloadFormatException($"'done' should be a map of minion to return but is {token.Kind.ToString().ToLowerInvariant()}", token.Offset);
+        }
+
+        long nonZero = 0;
+        for (long i = 0; i < token.Length; i++)
+        {
+            reader.SkipValue();
+            if (ReadDoneRetcode(reader) != 0)
+            {
+                nonZero++;
+            }
+        }
+
+        return summary with { Completed = token.Length, NonZeroRetcodes = nonZero };
+    }
+
+    private static long ReadDoneRetcode(PayloadReader reader)
+    {
+        long entries;
+        if (reader.TryReadFixMapHeader(out var count))
+        {
+            entries = count;
+        }
+        else
+        {
+            var stored = reader.ReadToken();
+            if (stored.Kind != PayloadTokenKind.Map)
+            {
+                reader.Skip(stored);
+                return 0;
+            }
+
+            entries = stored.Length;
+        }
+
+        long retcode = 0;
+        for (long i = 0; i < entries; i++)
+        {
+            if (reader.ReadStringEquals("retcode"u8))
+            {
+                retcode = reader.TryReadFixInteger(out var small) ? small : Retcode.Collapse(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return retcode;
     }
 
     private static BatchSummary ReadActive(PayloadReader reader, BatchSummary summary)

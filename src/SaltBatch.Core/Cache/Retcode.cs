@@ -14,6 +14,42 @@ public static class Retcode
         _ => Number(retcode),
     };
 
+    /// <summary>
+    /// The next value of the reader collapsed as <see cref="Collapse(object?)"/> does, read token by token so a
+    /// summary pass over every <c>done</c> entry allocates nothing.
+    /// </summary>
+    public static long Collapse(PayloadReader reader)
+    {
+        var token = reader.ReadToken();
+        if (token.Kind != PayloadTokenKind.Map)
+        {
+            return Number(reader, token);
+        }
+
+        long? largest = null;
+        for (long i = 0; i < token.Length; i++)
+        {
+            reader.SkipValue();
+            var number = Number(reader, reader.ReadToken());
+            largest = largest is { } known ? Math.Max(known, number) : number;
+        }
+
+        return largest ?? 0;
+    }
+
+    /// <summary>One scalar token as <see cref="Number(object?)"/> reads its decoded value; containers and text count as 0.</summary>
+    private static long Number(PayloadReader reader, PayloadToken token)
+    {
+        reader.Skip(token);
+        return token.Kind switch
+        {
+            PayloadTokenKind.Integer or PayloadTokenKind.Boolean => token.Integer,
+            PayloadTokenKind.UnsignedInteger => long.MaxValue,
+            PayloadTokenKind.Float => Whole(token.Float),
+            _ => 0,
+        };
+    }
+
     private static long Number(object? value) => value switch
     {
         long number => number,

@@ -218,6 +218,66 @@ public sealed class PayloadReader : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Reads the next value if it is a one-byte integer (a positive or negative fixint) already buffered; otherwise
+    /// reads nothing. The hot path of a pass that reads one small number per entry.
+    /// </summary>
+    public bool TryReadFixInteger(out long value)
+    {
+        if (_pendingPayload == 0 && _end > _start && _buffer[_start] is <= 0x7f or >= 0xe0)
+        {
+            var code = _buffer[_start++];
+            value = code <= 0x7f ? code : (sbyte)code;
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+
+    /// <summary>Reads the next header if it is a map of fewer than 16 entries already buffered; otherwise reads nothing.</summary>
+    public bool TryReadFixMapHeader(out int count)
+    {
+        if (_pendingPayload == 0 && _end > _start && _buffer[_start] is >= 0x80 and <= 0x8f && (_buffer[_start] & 0x0f) * 2 <= Remaining - 1)
+        {
+            count = _buffer[_start] & 0x0f;
+            _start++;
+            return true;
+        }
+
+        count = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Reads the next value and says whether it is the string <paramref name="expected"/>, without allocating: how a
+    /// streaming pass recognises one key among thousands of entries. A short string already buffered is compared in
+    /// place; anything else takes the general path.
+    /// </summary>
+    public bool ReadStringEquals(ReadOnlySpan<byte> expected)
+    {
+        if (_pendingPayload == 0 && _end > _start && _buffer[_start] is >= 0xa0 and <= 0xbf and var code && _end - _start > (code & 0x1f))
+        {
+            var length = code & 0x1f;
+            var equal = length == expected.Length && _buffer.AsSpan(_start + 1, length).SequenceEqual(expected);
+            _start += 1 + length;
+            return equal;
+        }
+
+        var token = ReadToken();
+        if (token.Kind != PayloadTokenKind.String || token.Length != expected.Length)
+        {
+            Skip(token);
+            return false;
+        }
+
+        _pendingPayload = 0;
+        Require(expected.Length, "payload bytes");
+        var matches = _buffer.AsSpan(_start, expected.Length).SequenceEqual(expected);
+        _start += expected.Length;
+        return matches;
+    }
+
     public void SkipPayload()
     {
         var length = _pendingPayload;
@@ -226,17 +286,32 @@ public sealed class PayloadReader : IDisposable
     }
 
     /// <summary>Skips the next value whole, without recursion and without materialising anything.</summary>
-    public void SkipValue() => Skip(ReadToken());
+    public void SkipValue() => SkipValues(1);
+
+    /// <summary>Skips the next <paramref name="count"/> values whole; from the buffer's fast loop where it can.</summary>
+    public void SkipValues(long count)
+    {
+        if (_pendingPayload != 0)
+        {
+            throw new InvalidOperationException("The payload of the previous token must be read or skipped first.");
+        }
+
+        SkipOutstanding(count);
+    }
 
     /// <summary>Skips the rest of a value whose header was just read: its payload, or all of its entries.</summary>
     public void Skip(PayloadToken token)
     {
-        var outstanding = ChildCount(token);
         if (token.HasPayload)
         {
             SkipPayload();
         }
 
+        SkipOutstanding(ChildCount(token));
+    }
+
+    private void SkipOutstanding(long outstanding)
+    {
         while (outstanding > 0)
         {
             outstanding = SkipBuffered(outstanding);

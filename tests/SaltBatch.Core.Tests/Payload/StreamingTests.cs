@@ -35,6 +35,37 @@ public class StreamingTests
     }
 
     [Fact]
+    public void ReadStringEqualsMatchesShortAndLongEncodingsAndAlwaysConsumesTheValue()
+    {
+        // "retcode" as fixstr, the same text as a (non-canonical) str8, "ret", the int 7, then a fixint and -1.
+        using var reader = new PayloadReader(Hex.Parse("a7 72 65 74 63 6f 64 65  d9 07 72 65 74 63 6f 64 65  a3 72 65 74  07  05 ff"));
+
+        Assert.True(reader.ReadStringEquals("retcode"u8));
+        Assert.True(reader.ReadStringEquals("retcode"u8));
+        Assert.False(reader.ReadStringEquals("retcode"u8));
+        Assert.False(reader.ReadStringEquals("retcode"u8));
+        Assert.True(reader.TryReadFixInteger(out var five));
+        Assert.Equal(5, five);
+        Assert.True(reader.TryReadFixInteger(out var minusOne));
+        Assert.Equal(-1, minusOne);
+        Assert.True(reader.AtEnd);
+    }
+
+    [Fact]
+    public void TheFixedHeaderPeeksReadNothingWhenTheNextValueIsAnotherKind()
+    {
+        using var reader = new PayloadReader(Hex.Parse("cd 01 00 81 a1 61 00"));
+
+        Assert.False(reader.TryReadFixInteger(out _));
+        Assert.False(reader.TryReadFixMapHeader(out _));
+        Assert.Equal(256, reader.ReadToken().Integer);
+        Assert.True(reader.TryReadFixMapHeader(out var entries));
+        Assert.Equal(1, entries);
+        Assert.False(reader.TryReadFixInteger(out _));
+        Assert.Equal("a", reader.ReadValue(TextDecoding.FileSemantics));
+    }
+
+    [Fact]
     public void SkipValueOverAScalarAndAPayload()
     {
         using var reader = new PayloadReader(Hex.Parse("cd 01 00 a3 61 62 63 c3"));
