@@ -31,7 +31,7 @@ internal static class SummaryOracle
             summary = key switch
             {
                 "all_minions" => summary with { Total = Count(reader, token) },
-                "done" => summary with { Completed = Count(reader, token) },
+                "done" => Done(reader, token, summary),
                 "pending" => summary with { Pending = Count(reader, token) },
                 "failed" => summary with { Failed = Count(reader, token) },
                 "active" => Active(reader, token, summary),
@@ -58,6 +58,61 @@ internal static class SummaryOracle
         "last_progress" => summary with { LastProgress = Number(value) },
         _ => summary,
     };
+
+    /// <summary>Each entry materialised; the last <c>retcode</c> key of a map value decides, a per-function map by its largest value.</summary>
+    private static BatchSummary Done(PayloadReader reader, PayloadToken token, BatchSummary summary)
+    {
+        if (token.Kind != PayloadTokenKind.Map)
+        {
+            throw new PayloadFormatException("not a map", token.Offset);
+        }
+
+        long nonZero = 0;
+        for (long i = 0; i < token.Length; i++)
+        {
+            reader.ReadValue(TextDecoding.FileSemantics);
+            var stored = reader.ReadToken();
+            if (stored.Kind != PayloadTokenKind.Map)
+            {
+                reader.ReadValue(stored, TextDecoding.FileSemantics);
+                continue;
+            }
+
+            long retcode = 0;
+            for (long j = 0; j < stored.Length; j++)
+            {
+                var key = reader.ReadValue(TextDecoding.FileSemantics);
+                var valueToken = reader.ReadToken();
+                if (key is not "retcode")
+                {
+                    reader.ReadValue(valueToken, TextDecoding.FileSemantics);
+                }
+                else if (valueToken.Kind == PayloadTokenKind.Map)
+                {
+                    long? largest = null;
+                    for (long k = 0; k < valueToken.Length; k++)
+                    {
+                        reader.ReadValue(TextDecoding.FileSemantics);
+                        var number = Retcode.Collapse(Scalar(reader.ReadValue(TextDecoding.FileSemantics)));
+                        largest = Math.Max(largest ?? number, number);
+                    }
+
+                    retcode = largest ?? 0;
+                }
+                else
+                {
+                    retcode = Retcode.Collapse(Scalar(reader.ReadValue(valueToken, TextDecoding.FileSemantics)));
+                }
+            }
+
+            nonZero += retcode != 0 ? 1 : 0;
+        }
+
+        return summary with { Completed = token.Length, NonZeroRetcodes = nonZero };
+    }
+
+    /// <summary>A nested map inside a per-function retcode map counts as 0, as a non-numeric value does.</summary>
+    private static object? Scalar(object? value) => value is PayloadMap ? null : value;
 
     private static long Count(PayloadReader reader, PayloadToken token)
     {
