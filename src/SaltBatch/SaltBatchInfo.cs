@@ -57,8 +57,7 @@ public sealed class SaltBatchInfo
     public long Failed { get; }
 
     /// <summary>
-    /// Completed minions whose retcode is 0. Null through salt-api, where the runner's summary has no retcodes; ask
-    /// <c>Get-SaltBatchMinion</c> there.
+    /// Completed minions whose retcode is 0. Null through salt-api, where the runner's summary has no retcodes.
     /// </summary>
     public long? Succeeded { get; }
 

@@ -117,7 +117,7 @@ public static class BatchSummaryReader
         {
             if (reader.ReadStringEquals("retcode"u8))
             {
-                retcode = reader.TryReadFixInteger(out var small) ? small : Retcode.Collapse(reader);
+                retcode = Retcode.Collapse(reader);
             }
             else
             {

@@ -20,6 +20,11 @@ public static class Retcode
     /// </summary>
     public static long Collapse(PayloadReader reader)
     {
+        if (reader.TryReadFixInteger(out var small))
+        {
+            return small;
+        }
+
         var token = reader.ReadToken();
         if (token.Kind != PayloadTokenKind.Map)
         {

@@ -286,17 +286,15 @@ public sealed class PayloadReader : IDisposable
     }
 
     /// <summary>Skips the next value whole, without recursion and without materialising anything.</summary>
-    public void SkipValue() => SkipValues(1);
-
-    /// <summary>Skips the next <paramref name="count"/> values whole; from the buffer's fast loop where it can.</summary>
-    public void SkipValues(long count)
+    /// <remarks>Goes straight to the buffer's fast loop, without building a token for the value's header.</remarks>
+    public void SkipValue()
     {
         if (_pendingPayload != 0)
         {
             throw new InvalidOperationException("The payload of the previous token must be read or skipped first.");
         }
 
-        SkipOutstanding(count);
+        SkipOutstanding(1);
     }
 
     /// <summary>Skips the rest of a value whose header was just read: its payload, or all of its entries.</summary>
