@@ -26,6 +26,7 @@ Describe 'JID tab completion' {
         @{ Command = 'Wait-SaltBatch' }
         @{ Command = 'Get-SaltBatch' }
         @{ Command = 'Get-SaltBatchMinion' }
+        @{ Command = 'Restart-SaltBatch' }
     ) {
         $matches = Complete "$Command -CacheDir '$Cache' -Jid "
 

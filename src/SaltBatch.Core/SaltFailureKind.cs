@@ -23,6 +23,9 @@ public enum SaltFailureKind
     InvalidArgument,
     NoMinions,
 
+    /// <summary>What was asked would run minions twice: the batch still dispatches or waits for them.</summary>
+    StillRunning,
+
     /// <summary>Another writer kept replacing a shared file (the active index) under every try.</summary>
     WriteConflict,
 

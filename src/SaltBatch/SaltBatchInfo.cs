@@ -27,6 +27,7 @@ public sealed class SaltBatchInfo
         HaltedReason = summary.HaltedReason;
         Driver = summary.Driver;
         User = summary.User;
+        RelaunchOf = summary.RelaunchOf;
         Created = summary.CreatedUtc;
         LastProgress = summary.LastProgressUtc;
         AgeSeconds = summary.AgeSeconds(now);
@@ -76,6 +77,9 @@ public sealed class SaltBatchInfo
     public string? Driver { get; }
 
     public string? User { get; }
+
+    /// <summary>The earlier batch that Restart-SaltBatch started this one from; null for any other batch.</summary>
+    public string? RelaunchOf { get; }
 
     /// <summary>UTC.</summary>
     public DateTime? Created { get; }

@@ -27,6 +27,7 @@ internal static class SaltErrors
         [SaltFailureKind.AlreadyComplete] = ("SaltBatchAlreadyComplete", ErrorCategory.InvalidOperation),
         [SaltFailureKind.InvalidArgument] = ("SaltBatchInvalidArgument", ErrorCategory.InvalidArgument),
         [SaltFailureKind.NoMinions] = ("SaltBatchNoMinions", ErrorCategory.ObjectNotFound),
+        [SaltFailureKind.StillRunning] = ("SaltBatchStillRunning", ErrorCategory.InvalidOperation),
         [SaltFailureKind.CacheWriteFailed] = ("SaltBatchCacheWriteFailed", ErrorCategory.WriteError),
         [SaltFailureKind.WriteConflict] = ("SaltBatchWriteConflict", ErrorCategory.ResourceBusy),
         [SaltFailureKind.ApiAuthenticationFailed] = ("SaltApiAuthenticationFailed", ErrorCategory.AuthenticationError),

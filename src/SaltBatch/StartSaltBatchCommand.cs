@@ -11,9 +11,8 @@ namespace SaltBatch;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "SaltBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SaltBatchInfo))]
-public sealed class StartSaltBatchCommand : SaltCmdletBase
+public sealed class StartSaltBatchCommand : BatchStartingCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
     private readonly List<string> _targets = [];
     private bool _targetsFromPipeline;
 
@@ -95,65 +94,8 @@ public sealed class StartSaltBatchCommand : SaltCmdletBase
             return;
         }
 
-        var log = new List<string>();
-        var starter = new BatchStarter(
-            Catalog.Layout,
-            Config.User,
-            Config.GatherJobTimeout,
-            MasterConnections.Bus(Config),
-            () => MasterConnections.Publisher(Config),
-            log.Add);
-        try
-        {
-            var outcome = starter.StartAsync(options, _stopping.Token).GetAwaiter().GetResult();
-            if (_stopping.IsCancellationRequested)
-            {
-                // Stopped after the commit point: the batch runs, but a stopping pipeline takes no output, so the
-                // host's own UI is the one way left to tell the user which batch they now have.
-                Host.UI.WriteWarningLine(StartedDespiteStop(outcome));
-                return;
-            }
-
-            log.ForEach(WriteVerbose);
-            foreach (var down in outcome.Ping.Down)
-            {
-                WriteWarning($"Minion {down} did not respond. No job will be sent.");
-            }
-
-            foreach (var unknown in outcome.Ping.Missing)
-            {
-                WriteWarning($"Minion {unknown} has no accepted key on the master. No job will be sent.");
-            }
-
-            if (outcome.NewEventFailure is { } failure)
-            {
-                WriteWarning($"Batch {outcome.Jid} is written, but salt/batch/{outcome.Jid}/new could not be fired ({failure.Message}); the master's BatchManager adopts it from the active index on its next tick.");
-            }
-
-            WriteObject(new SaltBatchInfo(outcome.State.ToSummary(), DateTimeOffset.UtcNow, SaltMasters.ThisHostName));
-        }
-        catch (SaltBatchException exception)
-        {
-            log.ForEach(WriteVerbose);
-            var record = SaltErrors.ToErrorRecord(exception);
-            if (exception.Kind is SaltFailureKind.MasterUnreachable or SaltFailureKind.AccessDenied or SaltFailureKind.ConfigInvalid or SaltFailureKind.CacheUnavailable or SaltFailureKind.CacheWriteFailed)
-            {
-                ThrowTerminatingError(record);
-            }
-
-            WriteError(record);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
+        StartBatch(options, errorTarget: null);
     }
-
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    private static string StartedDespiteStop(StartOutcome outcome) =>
-        $"Start-SaltBatch was stopped after batch {outcome.Jid} was written: the master's BatchManager runs it " +
-        $"({outcome.State.Minions.Count} minion(s), {outcome.State.BatchSize} at a time, {outcome.State.Function}). " +
-        $"Stop-SaltBatch -Jid {outcome.Jid} stops it; Get-SaltBatch -Jid {outcome.Jid} shows it.";
 
     /// <summary>Everything PowerShell could not check while binding; a mistake here ends the call before anything is sent.</summary>
     private StartOptions BuildOptions()

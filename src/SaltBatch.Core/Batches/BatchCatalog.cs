@@ -26,6 +26,15 @@ public sealed class BatchCatalog
         return BatchSummaryReader.Read(path) ?? throw NoBatch(jid, path);
     }
 
+    /// <summary>What one batch was started with, read without its minion collections.</summary>
+    /// <exception cref="SaltBatchException">InvalidJid (nothing touched), NotFound, Corrupt, AccessDenied.</exception>
+    public BatchLaunch GetLaunch(string jid)
+    {
+        Jid.Validate(jid);
+        var path = _layout.BatchStatePath(jid);
+        return BatchLaunchReader.Read(path) ?? throw NoBatch(jid, path);
+    }
+
     /// <summary>
     /// The minions of one batch in file order, streamed as the file is read. The JID is checked now; the file is
     /// opened when enumeration starts.

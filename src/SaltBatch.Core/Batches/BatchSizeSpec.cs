@@ -45,6 +45,10 @@ public sealed record BatchSizeSpec
             : null;
     }
 
+    /// <summary>A fixed count, as a started batch records its resolved size.</summary>
+    public static BatchSizeSpec Of(long count) =>
+        count > 0 ? new BatchSizeSpec(count.ToString(CultureInfo.InvariantCulture), count, null) : throw new ArgumentOutOfRangeException(nameof(count), count, "A batch size is at least 1.");
+
     /// <exception cref="SaltBatchException">InvalidArgument, saying what a batch size looks like.</exception>
     public static BatchSizeSpec Parse(string? text) =>
         TryParse(text) ?? throw new SaltBatchException(

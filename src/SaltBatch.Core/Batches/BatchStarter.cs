@@ -95,6 +95,7 @@ public sealed class BatchStarter
             Created = created.ToUnixTimeMilliseconds() / 1000.0,
             Returner = options.Returner,
             User = UnixAccounts.EffectiveUserName(),
+            RelaunchOf = options.RelaunchOf,
         };
 
         _log($"Batch {state.Jid}: {state.Minions.Count} minion(s), {state.BatchSize} at a time ({options.BatchSize}), {state.Function}, timeout {state.Timeout}s + gather_job_timeout {state.GatherJobTimeout}s per minion.");

@@ -36,6 +36,9 @@ public sealed record StartOptions
 
     public PullFraming Framing { get; init; } = PullFraming.Auto;
 
+    /// <summary>The JID of the batch this one relaunches, recorded in the new state; null for a fresh start.</summary>
+    public string? RelaunchOf { get; init; }
+
     /// <summary><c>arg</c> as the salt CLI builds it: the positional arguments, then <c>{"__kwarg__": true, k: v, ...}</c> when there are keyword arguments.</summary>
     public IReadOnlyList<object?> SaltArguments()
     {

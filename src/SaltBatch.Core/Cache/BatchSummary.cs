@@ -47,6 +47,9 @@ public sealed record BatchSummary
 
     public string? User { get; init; }
 
+    /// <summary>The batch this one relaunched (<see cref="InitialBatchState.RelaunchOfKey"/>); null for any other batch.</summary>
+    public string? RelaunchOf { get; init; }
+
     /// <summary>Unix seconds.</summary>
     public double? Created { get; init; }
 

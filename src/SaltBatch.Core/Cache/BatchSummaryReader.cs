@@ -42,6 +42,7 @@ public static class BatchSummaryReader
                 "user" => summary with { User = ReadText(reader) },
                 "created" => summary with { Created = ReadNumber(reader) },
                 "last_progress" => summary with { LastProgress = ReadNumber(reader) },
+                InitialBatchState.RelaunchOfKey => summary with { RelaunchOf = ReadText(reader) },
                 _ => Skipped(reader, summary),
             };
         }

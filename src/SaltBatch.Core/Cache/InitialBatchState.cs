@@ -9,6 +9,12 @@ namespace SaltBatch.Core.Cache;
 /// </summary>
 public sealed record InitialBatchState
 {
+    /// <summary>
+    /// The key, beside Salt's 24, that names the batch a relaunch repeats. The genuine BatchManager reads the state
+    /// into a dict and writes that dict back whole, so the key survives every step, and the runner ignores it.
+    /// </summary>
+    public const string RelaunchOfKey = "saltbatch_relaunch_of";
+
     public required string Jid { get; init; }
 
     /// <summary>The minions that answered the ping, in dispatch order.</summary>
@@ -42,8 +48,22 @@ public sealed record InitialBatchState
 
     public required string User { get; init; }
 
-    /// <summary>The 24 keys in the order a new state is created (§2.2).</summary>
-    public PayloadMap ToPayloadMap() => new()
+    /// <summary>The JID of the batch this one relaunches; null for a batch started afresh.</summary>
+    public string? RelaunchOf { get; init; }
+
+    /// <summary>The 24 keys in the order a new state is created (§2.2), then <see cref="RelaunchOfKey"/> for a relaunch.</summary>
+    public PayloadMap ToPayloadMap()
+    {
+        var state = SaltKeys();
+        if (RelaunchOf is not null)
+        {
+            state.Add(RelaunchOfKey, RelaunchOf);
+        }
+
+        return state;
+    }
+
+    private PayloadMap SaltKeys() => new()
     {
         { "jid", Jid },
         { "all_minions", Minions.ToList<object?>() },
@@ -85,6 +105,7 @@ public sealed record InitialBatchState
         User = User,
         Created = Created,
         LastProgress = Created,
+        RelaunchOf = RelaunchOf,
     };
 
     /// <summary>The bytes of <c>salt.payload.dumps(state)</c> (use_bin_type=False).</summary>
