@@ -49,7 +49,7 @@ public static class BatchLaunchReader
                     launch = launch with { Timeout = ReadNumber(reader) };
                     break;
                 case "failhard":
-                    launch = launch with { FailHard = reader.ReadValue(TextDecoding.FileSemantics) is true };
+                    launch = launch with { FailHard = BatchSummaryReader.ReadTruthiness(reader) };
                     break;
                 case "ret":
                     launch = launch with { Returner = ReadText(reader) ?? string.Empty };

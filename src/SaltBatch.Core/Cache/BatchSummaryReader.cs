@@ -175,7 +175,7 @@ public static class BatchSummaryReader
     }
 
     /// <summary>Python truthiness, as the runner's <c>bool(state.get("halted"))</c>.</summary>
-    private static bool ReadTruthiness(PayloadReader reader)
+    internal static bool ReadTruthiness(PayloadReader reader)
     {
         var token = reader.ReadToken();
         reader.Skip(token);
