@@ -23,6 +23,11 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
         # gather_job_timeout 2: a master-driven batch marks a minion failed after timeout + gather_job_timeout, so a
         # short -Timeout gives a timed-out minion in seconds.
         $script:Salt = Start-RealSalt $Found -Transport $Transport -Minions 3 -Down node9 -Api -MasterOption 'gather_job_timeout: 2'
+        # In the master's file_roots: an SLS with a state that fails, so a state.apply returns retcode 2 from done minions.
+        $null = New-Item -ItemType Directory -Force -Path (Join-Path $Salt.Directory 'srv/salt')
+        Set-Content -LiteralPath (Join-Path $Salt.Directory 'srv/salt/rollout.sls') -Value @(
+            'configured:', '  test.succeed_with_changes: []',
+            'broken:', '  test.fail_without_changes:', '    - comment: the rollout check failed')
         $script:PreviousConfig = $env:SALT_MASTER_CONFIG
         # As an admin on the master host would have it: every cmdlet finds this master without -ConfigPath.
         $env:SALT_MASTER_CONFIG = $Salt.config
@@ -145,6 +150,54 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
             finally {
                 Stop-StrayJob $mixed.Jid $stillRunning
             }
+        }
+
+        It 'gives each minion of a cmd.run with per-minion exit codes its outcome, and Restart-SaltBatch reruns exactly the unsuccessful one' {
+            # The exit code is rendered on each minion from its own id: node2 exits 3, the others 0.
+            $batch = Start-SaltBatch -Target 'node[1-3]' -Function cmd.run -ArgumentList 'exit {{ 3 if grains.id == "node2" else 0 }}' -Kwarg @{ template = 'jinja' } -BatchSize 3 -Timeout 60 -PingTimeoutSec 10 -ErrorAction Stop
+            $Started.Add($batch.Jid)
+            $final = $batch | Wait-SaltBatch -TimeoutSec 120
+
+            $final.State | Should -Be 'Complete'
+            $final.Completed, $final.Succeeded, $final.Unsuccessful | Should -Be @(3, 2, 1)
+            $genuine = Read-RealBatchState $Salt -Jid $batch.Jid
+            $genuine.minions['node2'].retcode | Should -Be 3
+            (Get-SaltBatchMinion -Jid $batch.Jid | Sort-Object Minion | ForEach-Object { "$($_.Minion)=$($_.Outcome)" }) |
+                Should -Be @('node1=Succeeded', 'node2=Failed', 'node3=Succeeded')
+
+            $again = $final | Restart-SaltBatch -PingTimeoutSec 10 -ErrorAction Stop
+            $Started.Add($again.Jid)
+            $again.RelaunchOf | Should -Be $batch.Jid
+            $rerun = $again | Wait-SaltBatch -TimeoutSec 120
+
+            $rerun.State | Should -Be 'Complete'
+            $rerun.Total, $rerun.Unsuccessful | Should -Be @(1, 1)
+            # What the genuine BatchManager published from and wrote back: the original call on node2, and our key kept.
+            $relaunched = Read-RealBatchState $Salt -Jid $again.Jid
+            @($relaunched.minions.Keys) | Should -Be @('node2')
+            $relaunched.minions['node2'].retcode | Should -Be 3
+            $relaunched.launch.fun | Should -Be 'cmd.run'
+            $relaunched.launch.arg[0] | Should -Be 'exit {{ 3 if grains.id == "node2" else 0 }}'
+            $relaunched.launch.arg[1].template | Should -Be 'jinja'
+            $relaunched.launch.timeout | Should -Be 60
+            $relaunched.launch.saltbatch_relaunch_of | Should -Be $batch.Jid
+            $relaunched.summary.completed | Should -Be 1
+        }
+
+        It 'counts the minions of a state.apply whose SLS has a failing state as Failed, though Salt files them under done' {
+            $batch = Start-SaltBatch -Target 'node[1-3]' -Function state.apply -ArgumentList 'rollout' -BatchSize 2 -Timeout 120 -PingTimeoutSec 10 -ErrorAction Stop
+            $Started.Add($batch.Jid)
+            $final = $batch | Wait-SaltBatch -TimeoutSec 180
+
+            $final.Completed, $final.Failed, $final.Succeeded, $final.Unsuccessful | Should -Be @(3, 0, 0, 3)
+            $genuine = Read-RealBatchState $Salt -Jid $batch.Jid
+            foreach ($minion in Get-SaltBatchMinion -Jid $batch.Jid) {
+                $minion.State | Should -Be 'Done'
+                $minion.Retcode | Should -Be $genuine.minions[$minion.Minion].retcode
+                $minion.Retcode | Should -Be 2
+                $minion.Outcome | Should -Be 'Failed'
+            }
+            (Get-SaltBatchMinion -Jid $batch.Jid -Outcome Failed).Count | Should -Be 3
         }
 
         It 'stops gracefully a batch the genuine salt -b --async CLI started: halted, nothing new dispatched, the in-flight job keeps running' {

@@ -7,7 +7,9 @@ Loads the master options with salt.config.master_config and the state with salt.
 (the BatchManager's and the batch runner's reader), and prints one JSON line: the runner's summary of it
 (salt.runners.batch._summary, what `salt-run batch.status` returns) and, per minion, what the state records:
 {"summary": {...}, "minions": {"<id>": {"state": "pending|active|done|failed", "dispatched": float|null,
-"retcode": int|null, "reason": str|null}}}. Prints null when Salt cannot read the file.
+"retcode": int|null, "reason": str|null}}, "launch": {what the BatchManager publishes each sub-batch with: "fun", "arg",
+"kwargs", "batch_size", "batch_wait", "timeout", "failhard", "ret", and SaltBatch's "saltbatch_relaunch_of" if the
+state kept it}}. Prints null when Salt cannot read the file.
 """
 import json
 import sys
@@ -39,7 +41,9 @@ def main(config_path, jid):
         print("null")
         return 0
     summary = salt.runners.batch._summary(state)  # pylint: disable=protected-access
-    print(json.dumps({"summary": summary, "minions": per_minion(state)}, default=str))
+    launch_keys = ("fun", "arg", "kwargs", "batch_size", "batch_wait", "timeout", "failhard", "ret", "saltbatch_relaunch_of")
+    launch = {key: state[key] for key in launch_keys if key in state}
+    print(json.dumps({"summary": summary, "minions": per_minion(state), "launch": launch}, default=str))
     return 0
 
 
