@@ -26,6 +26,9 @@ public enum SaltFailureKind
     /// <summary>What was asked would run minions twice: the batch still dispatches or waits for them.</summary>
     StillRunning,
 
+    /// <summary>More minions of a batch were unsuccessful than the failure budget allows.</summary>
+    FailureBudgetExceeded,
+
     /// <summary>Another writer kept replacing a shared file (the active index) under every try.</summary>
     WriteConflict,
 

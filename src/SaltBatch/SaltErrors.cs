@@ -28,6 +28,7 @@ internal static class SaltErrors
         [SaltFailureKind.InvalidArgument] = ("SaltBatchInvalidArgument", ErrorCategory.InvalidArgument),
         [SaltFailureKind.NoMinions] = ("SaltBatchNoMinions", ErrorCategory.ObjectNotFound),
         [SaltFailureKind.StillRunning] = ("SaltBatchStillRunning", ErrorCategory.InvalidOperation),
+        [SaltFailureKind.FailureBudgetExceeded] = ("SaltBatchFailureBudgetExceeded", ErrorCategory.LimitsExceeded),
         [SaltFailureKind.CacheWriteFailed] = ("SaltBatchCacheWriteFailed", ErrorCategory.WriteError),
         [SaltFailureKind.WriteConflict] = ("SaltBatchWriteConflict", ErrorCategory.ResourceBusy),
         [SaltFailureKind.ApiAuthenticationFailed] = ("SaltApiAuthenticationFailed", ErrorCategory.AuthenticationError),

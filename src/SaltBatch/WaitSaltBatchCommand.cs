@@ -2,19 +2,21 @@ using System.Management.Automation;
 using System.Threading.Channels;
 using SaltBatch.Core;
 using SaltBatch.Core.Batches;
+using SaltBatch.Core.Bus;
 
 namespace SaltBatch;
 
 /// <summary>
 /// <para type="synopsis">Waits until Salt batch jobs are complete or halted, showing their progress, and returns their final state.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Wait, "SaltBatch")]
+[Cmdlet(VerbsLifecycle.Wait, "SaltBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class WaitSaltBatchCommand : SaltCmdletBase
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<IBatchMaster, List<string>> _jids = [];
     private readonly Dictionary<(string Master, string Jid), int> _progressIds = [];
+    private FailureBudget? _budget;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -25,6 +27,23 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
     public int TimeoutSec { get; set; }
+
+    /// <summary>
+    /// The failure budget: stop a batch as soon as more than N minions, or more than P% of its minions, are
+    /// unsuccessful (non-zero retcode, failed, timed out). 0 stops at the first. Without it, nothing is ever stopped.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? MaxUnsuccessful { get; set; }
+
+    /// <summary>With -MaxUnsuccessful: a batch past its budget also has its running jobs killed (Stop-SaltBatch -Kill).</summary>
+    [Parameter]
+    public SwitchParameter Kill { get; set; }
+
+    /// <summary>Event-bus pull framing of a budget stop, as Stop-SaltBatch -Framing.</summary>
+    [Parameter]
+    [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
+    public string Framing { get; set; } = nameof(PullFraming.Auto);
 
     /// <summary>Masters reached through salt-api (Connect-SaltMaster), or their names; piped batches are followed on the master they came from.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -49,9 +68,38 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
         }
     }
 
+    protected override void BeginProcessing()
+    {
+        if (Kill && MaxUnsuccessful is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-Kill says how a batch past its failure budget is stopped; give -MaxUnsuccessful too (for example -MaxUnsuccessful 5%), or use Stop-SaltBatch -Kill to stop a batch now."),
+                "SaltBatchInvalidArgument",
+                ErrorCategory.InvalidArgument,
+                null));
+        }
+
+        if (MaxUnsuccessful is not null)
+        {
+            try
+            {
+                _budget = FailureBudget.Parse(MaxUnsuccessful);
+            }
+            catch (SaltBatchException invalid)
+            {
+                ThrowTerminatingError(SaltErrors.ToErrorRecord(invalid));
+            }
+        }
+    }
+
     protected override void EndProcessing()
     {
-        var options = new WaitOptions { Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null };
+        var options = new WaitOptions
+        {
+            Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null,
+            Budget = ConfirmBudget(),
+            BudgetStop = _budget is null ? new StopOptions() : StopOptionsForBudget(),
+        };
         var updates = Channel.CreateUnbounded<(IBatchMaster Master, BatchWaitUpdate Update)>();
         var waits = _jids.Select(pair => Task.Run(async () =>
         {
@@ -101,6 +149,25 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>The budget, once the user agreed that batches past it are stopped; declined (-WhatIf), batches are only waited for.</summary>
+    private FailureBudget? ConfirmBudget()
+    {
+        if (_budget is null)
+        {
+            return null;
+        }
+
+        var batches = string.Join(", ", _jids.SelectMany(pair => pair.Value.Select(jid => pair.Key is LocalBatchMaster ? jid : $"{jid} on {pair.Key.Name}")).Distinct());
+        var stop = Kill ? "stop it and kill its running jobs" : "stop it";
+        return ShouldProcess($"Salt batch {batches}", $"Wait, and {stop} once more than {_budget} of its minions are unsuccessful") ? _budget : null;
+    }
+
+    private StopOptions StopOptionsForBudget()
+    {
+        var (framing, forcedBy) = ResolveFraming(Framing);
+        return new StopOptions { Kill = Kill, Framing = framing, FramingForcedBy = forcedBy };
+    }
+
     private void Report(IBatchMaster master, BatchWaitUpdate update)
     {
         switch (update.Kind)
@@ -111,6 +178,12 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
             case BatchWaitUpdateKind.Finished:
                 EndProgress(master, update);
                 WriteObject(new SaltBatchInfo(update.Summary!, DateTimeOffset.UtcNow, master.Name));
+                break;
+            case BatchWaitUpdateKind.BudgetExceeded:
+                EndProgress(master, update);
+                var stopped = new SaltBatchInfo(update.Summary!, DateTimeOffset.UtcNow, master.Name);
+                WriteObject(stopped);
+                WriteFailure(update.Failure!, stopped);
                 break;
             case BatchWaitUpdateKind.TimedOut:
                 EndProgress(master, update);

@@ -52,6 +52,10 @@ public sealed class SaltApiBatchMaster : IBatchMaster
             .ToArray();
     }
 
+    /// <summary>The runner's summary counts failures without naming them, and salt-api has no per-minion view.</summary>
+    public Task<IReadOnlyList<string>?> GetUnsuccessfulMinionsAsync(string jid, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>?>(null);
+
     public async Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         // The runner answers False both for "no such batch" and "already halted"; asking first tells them apart.

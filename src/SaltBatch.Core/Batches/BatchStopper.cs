@@ -46,7 +46,7 @@ public sealed class BatchStopper
             : (null, null);
 
         var stopTag = $"salt/batch/{jid}/stop";
-        var framing = await _bus.FireAsync(stopTag, new PayloadMap { { "jid", jid }, { "reason", "stop" } }, options.Framing, cancellationToken).ConfigureAwait(false);
+        var framing = await _bus.FireAsync(stopTag, new PayloadMap { { "jid", jid }, { "reason", options.Reason } }, options.Framing, cancellationToken).ConfigureAwait(false);
         _log($"Fired {stopTag} on {_bus.Endpoints.Pull} ({framing} framing).");
         if (!options.Confirm)
         {

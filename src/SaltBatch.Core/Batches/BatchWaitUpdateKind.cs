@@ -12,6 +12,12 @@ public enum BatchWaitUpdateKind
     /// <summary>The timeout passed first; <see cref="BatchWaitUpdate.Failure"/> says what was last seen.</summary>
     TimedOut,
 
+    /// <summary>
+    /// More minions were unsuccessful than the failure budget allows: the batch was stopped (or had already finished);
+    /// the final state, and <see cref="BatchWaitUpdate.Failure"/> naming the minions. The last update for the batch.
+    /// </summary>
+    BudgetExceeded,
+
     /// <summary>The batch could not be waited for at all (invalid JID, no such batch, unreadable state).</summary>
     Failed,
 }

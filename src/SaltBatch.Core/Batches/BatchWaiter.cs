@@ -37,7 +37,11 @@ public sealed partial class BatchWaiter
         foreach (var jid in jids.Distinct(StringComparer.Ordinal))
         {
             var first = await FirstLookAsync(jid, cancellationToken).ConfigureAwait(false);
-            if (first.Kind == BatchWaitUpdateKind.Progress)
+            if (first.Kind == BatchWaitUpdateKind.Finished && options.Budget is { } budget && budget.IsExceededBy(first.Summary!))
+            {
+                yield return await EnforceBudgetAsync(jid, first.Summary!, budget, options, cancellationToken).ConfigureAwait(false);
+            }
+            else if (first.Kind == BatchWaitUpdateKind.Progress)
             {
                 running.Add(jid);
                 firstLooks[jid] = first.Summary!;
@@ -84,7 +88,12 @@ public sealed partial class BatchWaiter
                 }
 
                 batch.Last = summary;
-                if (summary.IsFinished)
+                if (options.Budget is { } budget && budget.IsExceededBy(summary))
+                {
+                    running.Remove(jid);
+                    yield return await EnforceBudgetAsync(jid, summary, budget, options, cancellationToken).ConfigureAwait(false);
+                }
+                else if (summary.IsFinished)
                 {
                     running.Remove(jid);
                     yield return new BatchWaitUpdate(BatchWaitUpdateKind.Finished, jid, summary);
@@ -132,6 +141,54 @@ public sealed partial class BatchWaiter
         {
             return new BatchWaitUpdate(BatchWaitUpdateKind.Failed, jid, null, Failure: failure);
         }
+    }
+
+    /// <summary>
+    /// Stops a batch past its budget, with the budget as the halt reason, unless it already finished; either way the
+    /// result names the unsuccessful minions, so a script fails loudly with the names it needs.
+    /// </summary>
+    private async Task<BatchWaitUpdate> EnforceBudgetAsync(string jid, BatchSummary seen, FailureBudget budget, WaitOptions options, CancellationToken cancellationToken)
+    {
+        var reason = budget.HaltReason(seen);
+        var final = seen;
+        string what;
+        if (seen.IsFinished)
+        {
+            what = $"It had already {(seen.Halted ? "halted" : "completed")}, so nothing was stopped.";
+        }
+        else
+        {
+            try
+            {
+                _log($"Batch {jid} is past its failure budget ({reason}); stopping it{(options.BudgetStop.Kill ? " and killing its running jobs" : string.Empty)}.");
+                var stop = await _master.StopAsync(jid, options.BudgetStop with { Reason = reason }, _log, cancellationToken).ConfigureAwait(false);
+                final = stop.FinalState ?? seen;
+                what = $"It was stopped{(options.BudgetStop.Kill ? stop.KillFailure is null ? " and its running jobs killed" : $", but its running jobs could not be killed ({stop.KillFailure.Message})" : " (running jobs finish; nothing new is dispatched)")}, with halted_reason '{reason}'.";
+            }
+            catch (SaltBatchException finished) when (finished.Kind is SaltFailureKind.AlreadyComplete or SaltFailureKind.AlreadyHalted)
+            {
+                final = await _master.GetSummaryAsync(jid, _log, cancellationToken).ConfigureAwait(false);
+                what = "It finished before it could be stopped.";
+            }
+            catch (SaltBatchException stopFailure)
+            {
+                return new BatchWaitUpdate(BatchWaitUpdateKind.Failed, jid, seen, Failure: new SaltBatchException(
+                    stopFailure.Kind,
+                    $"Batch {jid} is past its failure budget ({FailureBudget.Unsuccessful(seen)} of {seen.Total} minions unsuccessful, at most {budget} allowed), but it could not be stopped: {stopFailure.Message}",
+                    jid,
+                    stopFailure));
+            }
+        }
+
+        var minions = await _master.GetUnsuccessfulMinionsAsync(jid, cancellationToken).ConfigureAwait(false);
+        var named = minions is null
+            ? "salt-api names none, and counts only the timed-out and failed ones, not non-zero retcodes"
+            : string.Join(", ", minions.Take(20)) + (minions.Count > 20 ? $" and {minions.Count - 20} more" : string.Empty);
+        var failure = new SaltBatchException(
+            SaltFailureKind.FailureBudgetExceeded,
+            $"Batch {jid} ({seen.Function} on {seen.Target}) exceeded its failure budget: {FailureBudget.Unsuccessful(seen)} of {seen.Total} minions unsuccessful, at most {budget} allowed ({named}). {what} Get-SaltBatchMinion -Jid {jid} -Outcome Failed, TimedOut lists them; Restart-SaltBatch -Jid {jid} runs them again.",
+            jid);
+        return new BatchWaitUpdate(BatchWaitUpdateKind.BudgetExceeded, jid, final, Failure: failure);
     }
 
     private static BatchWaitUpdate TimedOut(string jid, BatchSummary last, TimeSpan timeout)

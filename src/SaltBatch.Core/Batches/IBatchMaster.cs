@@ -31,6 +31,10 @@ public interface IBatchMaster
     /// <exception cref="SaltBatchException">InvalidJid, NotFound or AlreadyHalted (nothing sent); StopNotConfirmed; the master's own failures.</exception>
     Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken);
 
+    /// <summary>The minions whose outcome is Failed or TimedOut, in file order; null where the master cannot name them (salt-api).</summary>
+    /// <exception cref="SaltBatchException">InvalidJid, NotFound, Corrupt, AccessDenied.</exception>
+    Task<IReadOnlyList<string>?> GetUnsuccessfulMinionsAsync(string jid, CancellationToken cancellationToken);
+
     /// <summary>
     /// Starts listening for the master's events (before anything is read or sent, so no announcement slips by).
     /// When the events cannot be followed, logs why and <paramref name="fallback"/>, and the follower only re-reads.

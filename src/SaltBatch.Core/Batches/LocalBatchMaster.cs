@@ -47,6 +47,11 @@ public sealed class LocalBatchMaster : IBatchMaster
     public Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken) =>
         new BatchStopper(Catalog, _bus, _publisher, log).StopAsync(jid, options, cancellationToken);
 
+    public Task<IReadOnlyList<string>?> GetUnsuccessfulMinionsAsync(string jid, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>?>(Catalog.GetMinions(jid, UnsuccessfulQuery).Select(minion => minion.Minion).ToList());
+
+    private static readonly BatchMinionQuery UnsuccessfulQuery = new() { Outcomes = new HashSet<BatchMinionOutcome> { BatchMinionOutcome.Failed, BatchMinionOutcome.TimedOut } };
+
     public async Task<IBatchFollower> FollowAsync(Action<string> log, string fallback, CancellationToken cancellationToken) =>
         await BatchStateWatcher.StartAsync(_bus, Catalog.Layout, log, fallback, cancellationToken).ConfigureAwait(false);
 }

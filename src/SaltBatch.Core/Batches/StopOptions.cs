@@ -13,6 +13,9 @@ public sealed record StopOptions
 
     public TimeSpan ConfirmTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The stop event's <c>reason</c>, which the BatchManager records as <c>halted_reason</c> (reference §2.4).</summary>
+    public string Reason { get; init; } = "stop";
+
     public PullFraming Framing { get; init; } = PullFraming.Auto;
 
     /// <summary>

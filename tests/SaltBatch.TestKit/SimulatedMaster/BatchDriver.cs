@@ -8,9 +8,10 @@ namespace SaltBatch.TestKit.SimulatedMaster;
 /// failing), then the state machine of §2.7 runs — timeouts swept, free slots refilled from <c>pending</c>,
 /// <c>last_progress</c> stamped, <c>.batch.p</c> rewritten — and the §7.7 events are fired. Halted batches are left
 /// as they are (stop handling retires them); minions sent <c>saltutil.kill_job</c> never answer again. With
-/// <c>instantReturns</c> every active minion returns successfully at the first step after its dispatch.
+/// <c>instantReturns</c> every active minion returns successfully at the first step after its dispatch;
+/// <c>failingMinions</c> return a failed state run instead (retcode 2 in <c>done</c>).
 /// </summary>
-public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, Action<string, PayloadMap> fire, int seed, bool instantReturns = false)
+public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, Action<string, PayloadMap> fire, int seed, bool instantReturns = false, IReadOnlyCollection<string>? failingMinions = null)
 {
     /// <summary>Chance that an active minion returns in a given step.</summary>
     public const double ReturnChance = 0.25;
@@ -67,7 +68,15 @@ public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, 
             if (!killed.Contains(minion) && (instantReturns || dice.NextDouble() < ReturnChance))
             {
                 active.Remove(minion);
-                Finish(minion, instantReturns ? FailureOdds : dice.Next(FailureOdds * 2), done, failed);
+                if (failingMinions?.Contains(minion) == true)
+                {
+                    FinishFailing(minion, done);
+                }
+                else
+                {
+                    Finish(minion, instantReturns ? FailureOdds : dice.Next(FailureOdds * 2), done, failed);
+                }
+
                 changed = true;
             }
             else if (now - Seconds(dispatched, now) >= patience)
@@ -127,6 +136,10 @@ public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, 
             done[minion] = new PayloadMap { { "ret", true }, { "retcode", 0L } };
         }
     }
+
+    /// <summary>A failed state run: the master files it under <c>done</c> with the minion's retcode 2.</summary>
+    private static void FinishFailing(string minion, OrderedDictionary<string, object?> done) =>
+        done[minion] = new PayloadMap { { "ret", new PayloadMap { { "file_|-conf_|-/etc/app.conf_|-managed", new PayloadMap { { "result", false }, { "comment", "Source file not found" } } } } }, { "retcode", 2L } };
 
     /// <summary>The §7.7 payload: the common fields, then the tag's own.</summary>
     private static PayloadMap Announcement(PayloadMap state, string jid, params (string Key, object? Value)[] fields)

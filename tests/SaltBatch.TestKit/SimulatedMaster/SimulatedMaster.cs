@@ -40,7 +40,7 @@ public sealed class SimulatedMaster : IDisposable
         _states = new BatchStateStore(Layout);
         _stopHandler = new BatchStopHandler(_states, ActiveIndex, Journal, Fire, options.NeverHalt);
         _newHandler = new BatchNewHandler(Layout, _states, ActiveIndex, Journal, options.MasterUser, options.NeverAdopt);
-        _driver = new BatchDriver(_states, ActiveIndex, Fire, options.Seed, options.InstantReturns);
+        _driver = new BatchDriver(_states, ActiveIndex, Fire, options.Seed, options.InstantReturns, options.FailingMinions);
     }
 
     public SimulatedMasterOptions Options { get; }

@@ -102,6 +102,7 @@ public static class SimulatedMasterCommand
                 "--accepted-minions" => options with { AcceptedMinions = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--down-minions" => options with { DownMinions = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--instant-returns" => options with { InstantReturns = true },
+                "--failing-minions" => options with { FailingMinions = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--index-churn" => options with { IndexChurn = true },
                 "--index-traffic" => options with { IndexTraffic = true },
                 "--never-adopt" => options with { NeverAdopt = true },

@@ -47,6 +47,9 @@ public sealed record SimulatedMasterOptions
     /// <summary>Driven minions all return, successfully, at the first step after their dispatch (no dice).</summary>
     public bool InstantReturns { get; init; }
 
+    /// <summary>Driven minions whose return is a failed state run: filed under <c>done</c> with retcode 2, as Salt files it (§2.3).</summary>
+    public IReadOnlyCollection<string> FailingMinions { get; init; } = [];
+
     /// <summary>
     /// How long the pub socket takes to register a subscriber it has accepted: a busy master's window in which a client
     /// is connected but sees no events.
