@@ -254,7 +254,7 @@ Describe 'Get-SaltBatchMinion' {
         $table = Get-SaltBatchMinion -CacheDir $Cache -Jid $ExplicitJid | Format-Table | Out-String -Width 200
 
         $table | Should -Match "Batch: $ExplicitJid"
-        $table | Should -Match 'Minion\s+State\s+Retcode\s+Outcome\s+Reason\s+DispatchedAt'
+        $table | Should -Match 'Minion\s+State\s+Retcode\s+Outcome\s+Reason\s+States\s+DispatchedAt'
         $table | Should -Match 'web2\s+Done\s+3\s+Failed'
         $table | Should -Match 'db1\s+Active\s+Running\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z'
     }

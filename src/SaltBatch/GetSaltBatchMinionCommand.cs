@@ -62,6 +62,11 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
             WriteVerbose($"Reading {Catalog.Layout.BatchStatePath(Jid)} for JID {Core.Cache.Jid.Describe(Jid)}.");
             foreach (var minion in Catalog.GetMinions(Jid, _query))
             {
+                if (minion.ReturnFailure is { } unreadable)
+                {
+                    WriteError(SaltErrors.ToErrorRecord(unreadable, minion.Minion));
+                }
+
                 WriteObject(new SaltBatchMinionInfo(Jid, minion));
             }
         }

@@ -21,6 +21,14 @@ public sealed class SaltBatchMinionInfo
         RetcodeDetail = minion.RetcodeDetail is null ? null : PowerShellValues.Dictionary(minion.RetcodeDetail);
         Success = minion.Retcode is { } retcode ? retcode == 0 : null;
         Return = PowerShellValues.From(minion.Return);
+        LateReturn = minion.LateReturn;
+        Outputter = minion.Outputter;
+        var ran = minion.States is { Errors.Count: 0 } states ? states : null;
+        StatesSucceeded = ran?.Succeeded;
+        StatesChanged = ran?.Changed;
+        StatesFailed = ran?.Failed;
+        FailedStates = minion.States?.FailedStates.Select(state => new SaltFailedState(minion.Minion, state)).ToArray() ?? [];
+        StateErrors = minion.States?.Errors.ToArray() ?? [];
     }
 
     public string Jid { get; }
@@ -53,8 +61,30 @@ public sealed class SaltBatchMinionInfo
     public bool? Success { get; }
 
     /// <summary>
-    /// With <c>-IncludeReturn</c>, done minions' return: maps as ordered dictionaries (non-text keys kept as their
+    /// With <c>-IncludeReturn</c>, the return: done minions' from <c>.batch.p</c>, failed and timed-out minions' from
+    /// the job cache (<c>return.p</c>) when they returned at all. Maps as ordered dictionaries (non-text keys kept as their
     /// value, a nil key as <c>[DBNull]::Value</c>), lists as arrays, undecodable text as <c>byte[]</c>.
     /// </summary>
     public object? Return { get; }
+
+    /// <summary>With <c>-IncludeReturn</c>: a timed-out minion whose return reached the job cache after the batch gave up on it.</summary>
+    public bool LateReturn { get; }
+
+    /// <summary>With <c>-IncludeReturn</c>: the outputter the minion named for its return (<c>highstate</c>, <c>nested</c>, ...).</summary>
+    public string? Outputter { get; }
+
+    /// <summary>With <c>-IncludeReturn</c>, for a state run: states whose result was True (or None, as in test mode).</summary>
+    public int? StatesSucceeded { get; }
+
+    /// <summary>With <c>-IncludeReturn</c>, for a state run: states that changed something.</summary>
+    public int? StatesChanged { get; }
+
+    /// <summary>With <c>-IncludeReturn</c>, for a state run: states whose result was False.</summary>
+    public int? StatesFailed { get; }
+
+    /// <summary>With <c>-IncludeReturn</c>: the failed states in run order, with their comments.</summary>
+    public SaltFailedState[] FailedStates { get; }
+
+    /// <summary>With <c>-IncludeReturn</c>: why the states did not even compile (a rendering error), as Salt lists it.</summary>
+    public string[] StateErrors { get; }
 }

@@ -46,7 +46,40 @@ public sealed class BatchCatalog
     {
         Jid.Validate(jid);
         var path = _layout.BatchStatePath(jid);
-        return WithOutcomes(path, BatchMinionReader.Read(path, query, () => NoBatch(jid, path)), query);
+        var minions = WithOutcomes(path, BatchMinionReader.Read(path, query, () => NoBatch(jid, path)), query);
+        return query.IncludeReturn ? minions.Select(minion => WithJobCacheReturn(jid, minion)) : minions;
+    }
+
+    /// <summary>
+    /// Completes a minion's return from the job cache: a failed or timed-out minion has none in <c>.batch.p</c>, only
+    /// in <c>return.p</c> (a timed-out one's arrived late); every returned minion's outputter is in <c>out.p</c>.
+    /// </summary>
+    private BatchMinion WithJobCacheReturn(string jid, BatchMinion minion)
+    {
+        if (minion.State is not (BatchMinionState.Done or BatchMinionState.Failed))
+        {
+            return minion;
+        }
+
+        JobCacheReturn? cached;
+        try
+        {
+            cached = JobCacheReturnReader.Read(_layout, jid, minion.Minion);
+        }
+        catch (SaltBatchException failure)
+        {
+            cached = null;
+            minion = minion with { ReturnFailure = failure };
+        }
+
+        var ret = minion.State == BatchMinionState.Done ? minion.Return : cached?.Return;
+        return minion with
+        {
+            Return = ret,
+            Outputter = cached?.Outputter,
+            LateReturn = cached is not null && minion.Outcome == BatchMinionOutcome.TimedOut,
+            States = minion.State == BatchMinionState.Done || cached is not null ? StateRun.Of(ret) : null,
+        };
     }
 
     /// <summary>
