@@ -56,6 +56,10 @@ internal static class PowerShellValues
         var other => throw new ArgumentException($"{what} holds a {other.GetType().FullName}, which cannot be sent to Salt; use text, numbers, booleans, arrays or hashtables."),
     };
 
+    /// <summary>A -Kwarg table as the keyword arguments of a Salt call, in the table's order.</summary>
+    public static IReadOnlyList<KeyValuePair<string, object?>> ToKeywordArguments(IDictionary dictionary, string what) =>
+        ToPayloadMap(dictionary, what).Select(entry => KeyValuePair.Create(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!, entry.Value)).ToArray();
+
     public static PayloadMap ToPayloadMap(IDictionary dictionary, string what)
     {
         var entries = dictionary.Cast<DictionaryEntry>();

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Globalization;
 using System.Management.Automation;
 using SaltBatch.Core;
 using SaltBatch.Core.Batches;
@@ -224,7 +223,7 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
                 Arguments = ArgumentList is null ? original.Arguments : ArgumentList.Select(value => PowerShellValues.ToPayload(value, "-ArgumentList")).ToArray(),
                 KeywordArguments = Kwarg is null
                     ? original.KeywordArguments
-                    : PowerShellValues.ToPayloadMap(Kwarg, "-Kwarg").Select(entry => KeyValuePair.Create(Convert.ToString(entry.Key, CultureInfo.InvariantCulture)!, entry.Value)).ToArray(),
+                    : PowerShellValues.ToKeywordArguments(Kwarg, "-Kwarg"),
                 BatchSize = BatchSize is null ? original.BatchSize : BatchSizeSpec.Parse(BatchSize),
                 BatchWait = bound.ContainsKey(nameof(BatchWait)) ? BatchWait : original.BatchWait,
                 FailHard = bound.ContainsKey(nameof(FailHard)) ? FailHard.IsPresent : original.FailHard,

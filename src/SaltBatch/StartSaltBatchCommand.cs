@@ -114,7 +114,7 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
                 Arguments = ArgumentList.Select(value => PowerShellValues.ToPayload(value, "-ArgumentList")).ToArray(),
                 KeywordArguments = Kwarg is null
                     ? []
-                    : PowerShellValues.ToPayloadMap(Kwarg, "-Kwarg").Select(entry => KeyValuePair.Create(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture)!, entry.Value)).ToArray(),
+                    : PowerShellValues.ToKeywordArguments(Kwarg, "-Kwarg"),
                 BatchSize = BatchSizeSpec.Parse(BatchSize),
                 BatchWait = BatchWait,
                 FailHard = FailHard,

@@ -31,7 +31,7 @@ public static class BatchLaunchReader
             switch (key)
             {
                 case "fun":
-                    launch = launch with { Function = ReadText(reader) };
+                    launch = launch with { Function = BatchSummaryReader.ReadText(reader) };
                     break;
                 case "arg":
                     arg = reader.ReadValue(TextDecoding.FileSemantics) as List<object?>;
@@ -40,22 +40,22 @@ public static class BatchLaunchReader
                     kwargs = reader.ReadValue(TextDecoding.FileSemantics) as PayloadMap;
                     break;
                 case "batch_size":
-                    launch = launch with { BatchSize = ReadNumber(reader) is { } size && size >= 1 ? (long)size : null };
+                    launch = launch with { BatchSize = BatchSummaryReader.ReadNumber(reader) is { } size && size >= 1 ? (long)size : null };
                     break;
                 case "batch_wait":
-                    launch = launch with { BatchWait = ReadNumber(reader) is { } wait && wait > 0 ? wait : 0 };
+                    launch = launch with { BatchWait = BatchSummaryReader.ReadNumber(reader) is { } wait && wait > 0 ? wait : 0 };
                     break;
                 case "timeout":
-                    launch = launch with { Timeout = ReadNumber(reader) };
+                    launch = launch with { Timeout = BatchSummaryReader.ReadNumber(reader) };
                     break;
                 case "failhard":
                     launch = launch with { FailHard = BatchSummaryReader.ReadTruthiness(reader) };
                     break;
                 case "ret":
-                    launch = launch with { Returner = ReadText(reader) ?? string.Empty };
+                    launch = launch with { Returner = BatchSummaryReader.ReadText(reader) ?? string.Empty };
                     break;
                 case InitialBatchState.RelaunchOfKey:
-                    launch = launch with { RelaunchOf = ReadText(reader) };
+                    launch = launch with { RelaunchOf = BatchSummaryReader.ReadText(reader) };
                     break;
                 default:
                     reader.SkipValue();
@@ -104,23 +104,5 @@ public static class BatchLaunchReader
                 keywords.Add(name, value);
             }
         }
-    }
-
-    private static string? ReadText(PayloadReader reader)
-    {
-        var value = reader.ReadValue(TextDecoding.FileSemantics);
-        return value is null ? null : PythonText.Stringify(value);
-    }
-
-    private static double? ReadNumber(PayloadReader reader)
-    {
-        var token = reader.ReadToken();
-        if (token.AsDouble() is { } number)
-        {
-            return number;
-        }
-
-        reader.Skip(token);
-        return null;
     }
 }

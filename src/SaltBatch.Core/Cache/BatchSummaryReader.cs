@@ -148,7 +148,7 @@ public static class BatchSummaryReader
         return summary with { Active = token.Length, ActiveMinions = minions };
     }
 
-    private static string? ReadText(PayloadReader reader)
+    internal static string? ReadText(PayloadReader reader)
     {
         var value = reader.ReadValue(TextDecoding.FileSemantics);
         return value is null ? null : PythonText.Stringify(value);
@@ -162,7 +162,7 @@ public static class BatchSummaryReader
             var value => PythonText.Stringify(value),
         };
 
-    private static double? ReadNumber(PayloadReader reader)
+    internal static double? ReadNumber(PayloadReader reader)
     {
         var token = reader.ReadToken();
         if (token.AsDouble() is { } number)
