@@ -333,6 +333,7 @@ function Invoke-Sandbox {
         $env:SALT_MASTER_CONFIG = $sandbox.config
         $hint = "SIMULATED Salt master (not a real one): `$env:SALT_MASTER_CONFIG = '$($sandbox.config)'. Batches: $jids. " +
             "Try: Get-SaltActiveBatch; Get-SaltActiveBatch | Wait-SaltBatch; Stop-SaltBatch <jid> -Kill; " +
+            "Get-SaltBatchMinion <jid> -Outcome Failed, TimedOut -IncludeReturn; Get-SaltBatch <jid> | Restart-SaltBatch; " +
             "Start-SaltBatch 'app*' -Function state.apply -BatchSize 50% | Wait-SaltBatch (app04 is down: a warning). " +
             "Through its salt-api: $($sandbox.connect); then Get-SaltActiveBatch -Master sandbox. 'exit' leaves and stops the master."
         Enter-ModuleShell -Hint $hint

@@ -9,7 +9,8 @@ namespace SaltBatch.TestKit.SimulatedMaster;
 /// <c>last_progress</c> stamped, <c>.batch.p</c> rewritten — and the §7.7 events are fired. Halted batches are left
 /// as they are (stop handling retires them); minions sent <c>saltutil.kill_job</c> never answer again. With
 /// <c>instantReturns</c> every active minion returns successfully at the first step after its dispatch;
-/// <c>failingMinions</c> return a failed state run instead (retcode 2 in <c>done</c>).
+/// <c>failingMinions</c> return a failure instead, filed under <c>done</c> with a non-zero retcode. Returns are shaped
+/// by the batch's function (<see cref="MinionReturns"/>).
 /// </summary>
 public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, Action<string, PayloadMap> fire, int seed, bool instantReturns = false, IReadOnlyCollection<string>? failingMinions = null)
 {
@@ -61,6 +62,7 @@ public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, 
         var failed = Entries(state.Get("failed"));
         var pending = (state.Get("pending") as List<object?> ?? []).ToList();
         var patience = Seconds(state.Get("timeout"), 60) + Seconds(state.Get("gather_job_timeout"), 10);
+        var function = state.Get("fun") as string;
         var changed = false;
 
         foreach (var (minion, dispatched) in active.ToList())
@@ -70,11 +72,12 @@ public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, 
                 active.Remove(minion);
                 if (failingMinions?.Contains(minion) == true)
                 {
-                    FinishFailing(minion, done);
+                    var (ret, retcode) = MinionReturns.Failed(function);
+                    done[minion] = BatchStateDocument.Returned(ret, retcode);
                 }
                 else
                 {
-                    Finish(minion, instantReturns ? FailureOdds : dice.Next(FailureOdds * 2), done, failed);
+                    Finish(minion, function, instantReturns ? FailureOdds : dice.Next(FailureOdds * 2), done, failed);
                 }
 
                 changed = true;
@@ -121,7 +124,7 @@ public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, 
     }
 
     /// <summary>Most returns succeed; <c>failed: true</c> returns and minions lost to find_job land in <c>failed</c> (§2.3).</summary>
-    private static void Finish(string minion, int roll, OrderedDictionary<string, object?> done, OrderedDictionary<string, object?> failed)
+    private static void Finish(string minion, string? function, int roll, OrderedDictionary<string, object?> done, OrderedDictionary<string, object?> failed)
     {
         if (roll == 0)
         {
@@ -133,13 +136,9 @@ public sealed class BatchDriver(BatchStateStore states, ActiveBatchIndex index, 
         }
         else
         {
-            done[minion] = new PayloadMap { { "ret", true }, { "retcode", 0L } };
+            done[minion] = BatchStateDocument.Returned(MinionReturns.Succeeded(function));
         }
     }
-
-    /// <summary>A failed state run: the master files it under <c>done</c> with the minion's retcode 2.</summary>
-    private static void FinishFailing(string minion, OrderedDictionary<string, object?> done) =>
-        done[minion] = new PayloadMap { { "ret", new PayloadMap { { "file_|-conf_|-/etc/app.conf_|-managed", new PayloadMap { { "result", false }, { "comment", "Source file not found" } } } } }, { "retcode", 2L } };
 
     /// <summary>The §7.7 payload: the common fields, then the tag's own.</summary>
     private static PayloadMap Announcement(PayloadMap state, string jid, params (string Key, object? Value)[] fields)

@@ -29,6 +29,7 @@ public static class SandboxCommand
             StepInterval = TimeSpan.FromMilliseconds(1500),
             MasterUser = Environment.UserName,
             DownMinions = [DownMinion],
+            FailingMinions = SandboxScenario.FailingMinions,
             Api = new SaltApi.SimulatedSaltApiOptions { CertificateDirectory = string.Empty },
         };
         try
