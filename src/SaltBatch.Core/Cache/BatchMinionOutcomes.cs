@@ -10,9 +10,12 @@ public static class BatchMinionOutcomes
     {
         BatchMinionState.Pending => BatchMinionOutcome.NotStarted,
         BatchMinionState.Active => batchHalted ? BatchMinionOutcome.Abandoned : BatchMinionOutcome.Running,
-        BatchMinionState.Done => minion.Retcode is null or 0 ? BatchMinionOutcome.Succeeded : BatchMinionOutcome.Failed,
+        BatchMinionState.Done => OfDone(minion.Retcode),
         _ => string.Equals(minion.Reason, TimeoutReason, StringComparison.Ordinal) ? BatchMinionOutcome.TimedOut : BatchMinionOutcome.Failed,
     };
+
+    /// <summary>A <c>done</c> minion's outcome from its collapsed retcode (null: none stored, which Salt counts as 0).</summary>
+    public static BatchMinionOutcome OfDone(long? retcode) => retcode is null or 0 ? BatchMinionOutcome.Succeeded : BatchMinionOutcome.Failed;
 
     /// <summary>The <c>.batch.p</c> collections that can hold minions of these outcomes: the others need not be walked.</summary>
     public static IReadOnlySet<BatchMinionState> StatesFor(IEnumerable<BatchMinionOutcome> outcomes) =>

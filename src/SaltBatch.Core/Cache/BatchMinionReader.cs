@@ -93,7 +93,7 @@ public static class BatchMinionReader
             var minion = ReadMinionId(reader);
             if (query.Includes(minion))
             {
-                yield return ReadStoredReturn(reader, minion, query.IncludeReturn);
+                yield return ReadStoredReturn(reader, minion, query);
             }
             else
             {
@@ -105,38 +105,55 @@ public static class BatchMinionReader
     /// <summary>
     /// A <c>done</c> value: a map with <c>ret</c> and <c>retcode</c> (CLI batches add keys such as <c>out</c>). A value
     /// that is not a map is taken as the return itself with retcode 0, as the master stores non-map event data.
+    /// With an outcome filter, <c>ret</c> (which Salt writes before <c>retcode</c>) is skipped and decoded afterwards
+    /// only when the retcode shows the minion is wanted, so <c>-Outcome Failed -IncludeReturn</c> decodes no
+    /// succeeded minion's return.
     /// </summary>
-    private static BatchMinion ReadStoredReturn(PayloadReader reader, string minion, bool includeReturn)
+    private static BatchMinion ReadStoredReturn(PayloadReader reader, string minion, BatchMinionQuery query)
     {
         var stored = reader.ReadToken();
-        object? retcode = null;
-        object? ret = null;
         if (stored.Kind != PayloadTokenKind.Map)
         {
-            ret = ReadOrSkip(reader, stored, includeReturn);
+            var wanted = query.IncludeReturn && query.Includes(BatchMinionOutcomes.OfDone(retcode: 0));
+            return new BatchMinion(minion, BatchMinionState.Done) { Retcode = 0, Return = ReadOrSkip(reader, stored, wanted) };
         }
-        else
+
+        var decideLater = query.IncludeReturn && query.Outcomes is not null;
+        object? retcode = null;
+        object? ret = null;
+        long? returnPosition = null;
+        for (long i = 0; i < stored.Length; i++)
         {
-            for (long i = 0; i < stored.Length; i++)
+            switch (reader.ReadValue(TextDecoding.FileSemantics))
             {
-                switch (reader.ReadValue(TextDecoding.FileSemantics))
-                {
-                    case "retcode":
-                        retcode = reader.ReadValue(TextDecoding.FileSemantics);
-                        break;
-                    case "ret":
-                        ret = ReadOrSkip(reader, reader.ReadToken(), includeReturn);
-                        break;
-                    default:
-                        reader.SkipValue();
-                        break;
-                }
+                case "retcode":
+                    retcode = reader.ReadValue(TextDecoding.FileSemantics);
+                    break;
+                case "ret" when decideLater:
+                    returnPosition = reader.Position;
+                    reader.SkipValue();
+                    break;
+                case "ret":
+                    ret = ReadOrSkip(reader, reader.ReadToken(), query.IncludeReturn);
+                    break;
+                default:
+                    reader.SkipValue();
+                    break;
             }
+        }
+
+        var collapsed = Retcode.Collapse(retcode);
+        if (returnPosition is { } position && query.Includes(BatchMinionOutcomes.OfDone(collapsed)))
+        {
+            var end = reader.Position;
+            reader.Reposition(position);
+            ret = reader.ReadValue(TextDecoding.FileSemantics);
+            reader.Reposition(end);
         }
 
         return new BatchMinion(minion, BatchMinionState.Done)
         {
-            Retcode = Retcode.Collapse(retcode),
+            Retcode = collapsed,
             RetcodeDetail = retcode as PayloadMap,
             Return = ret,
         };

@@ -25,17 +25,27 @@ public static class Retcode
             return small;
         }
 
-        var token = reader.ReadToken();
-        if (token.Kind != PayloadTokenKind.Map)
+        long entries;
+        if (reader.TryReadFixMapHeader(out var count))
         {
-            return Number(reader, token);
+            entries = count;
+        }
+        else
+        {
+            var token = reader.ReadToken();
+            if (token.Kind != PayloadTokenKind.Map)
+            {
+                return Number(reader, token);
+            }
+
+            entries = token.Length;
         }
 
         long? largest = null;
-        for (long i = 0; i < token.Length; i++)
+        for (long i = 0; i < entries; i++)
         {
             reader.SkipValue();
-            var number = Number(reader, reader.ReadToken());
+            var number = reader.TryReadFixInteger(out var fix) ? fix : Number(reader, reader.ReadToken());
             largest = largest is { } known ? Math.Max(known, number) : number;
         }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace SaltBatch.Core.Payload;
@@ -23,6 +24,7 @@ public sealed class PayloadReader : IDisposable
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
     private readonly long _length;
+    private readonly long _streamOrigin;
     private readonly long _maxPayloadBytes;
     private readonly bool _lengthKnown;
     private byte[] _buffer;
@@ -42,6 +44,7 @@ public sealed class PayloadReader : IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         _lengthKnown = length.HasValue || stream.CanSeek;
+        _streamOrigin = stream.CanSeek ? stream.Position : 0;
         _length = length ?? (stream.CanSeek ? stream.Length - stream.Position : long.MaxValue);
         _maxPayloadBytes = maxPayloadBytes ?? long.MaxValue;
         _buffer = new byte[(int)Math.Clamp(_length, 16, MinimumBufferSize)];
@@ -57,6 +60,36 @@ public sealed class PayloadReader : IDisposable
     public long Position => _bufferOrigin + _start;
 
     public long Remaining => _length - Position;
+
+    /// <summary>
+    /// Moves back (or forward) to a <see cref="Position"/> seen earlier, between values: how a walk reads a value it
+    /// skipped once a later one showed it is wanted. Within the buffer this is free; beyond it, a seek.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A payload is unread, or the stream cannot seek.</exception>
+    public void Reposition(long position)
+    {
+        if (_pendingPayload != 0)
+        {
+            throw new InvalidOperationException("The payload of the previous token must be read or skipped first.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(position, _length);
+        if (position >= _bufferOrigin && position <= _bufferOrigin + _end)
+        {
+            _start = (int)(position - _bufferOrigin);
+            return;
+        }
+
+        if (!_stream.CanSeek)
+        {
+            throw new InvalidOperationException("Only a reader over a seekable stream can move back.");
+        }
+
+        _stream.Seek(_streamOrigin + position, SeekOrigin.Begin);
+        _bufferOrigin = position;
+        _start = _end = 0;
+    }
 
     /// <summary>True when every byte of the document has been consumed.</summary>
     public bool AtEnd => _pendingPayload == 0 && (Remaining <= 0 || (!_lengthKnown && _end == _start && !TryFill(1)));
@@ -222,6 +255,7 @@ public sealed class PayloadReader : IDisposable
     /// Reads the next value if it is a one-byte integer (a positive or negative fixint) already buffered; otherwise
     /// reads nothing. The hot path of a pass that reads one small number per entry.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadFixInteger(out long value)
     {
         if (_pendingPayload == 0 && _end > _start && _buffer[_start] is <= 0x7f or >= 0xe0)
@@ -236,6 +270,7 @@ public sealed class PayloadReader : IDisposable
     }
 
     /// <summary>Reads the next header if it is a map of fewer than 16 entries already buffered; otherwise reads nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadFixMapHeader(out int count)
     {
         if (_pendingPayload == 0 && _end > _start && _buffer[_start] is >= 0x80 and <= 0x8f && (_buffer[_start] & 0x0f) * 2 <= Remaining - 1)
@@ -254,6 +289,7 @@ public sealed class PayloadReader : IDisposable
     /// streaming pass recognises one key among thousands of entries. A short string already buffered is compared in
     /// place; anything else takes the general path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ReadStringEquals(ReadOnlySpan<byte> expected)
     {
         if (_pendingPayload == 0 && _end > _start && _buffer[_start] is >= 0xa0 and <= 0xbf and var code && _end - _start > (code & 0x1f))
@@ -264,6 +300,11 @@ public sealed class PayloadReader : IDisposable
             return equal;
         }
 
+        return ReadTokenEquals(expected);
+    }
+
+    private bool ReadTokenEquals(ReadOnlySpan<byte> expected)
+    {
         var token = ReadToken();
         if (token.Kind != PayloadTokenKind.String || token.Length != expected.Length)
         {
@@ -287,7 +328,19 @@ public sealed class PayloadReader : IDisposable
 
     /// <summary>Skips the next value whole, without recursion and without materialising anything.</summary>
     /// <remarks>Goes straight to the buffer's fast loop, without building a token for the value's header.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SkipValue()
+    {
+        if (_pendingPayload == 0 && _end > _start && _buffer[_start] is >= 0xa0 and <= 0xbf and var code && _end - _start > (code & 0x1f))
+        {
+            _start += 1 + (code & 0x1f);
+            return;
+        }
+
+        SkipValueSlow();
+    }
+
+    private void SkipValueSlow()
     {
         if (_pendingPayload != 0)
         {

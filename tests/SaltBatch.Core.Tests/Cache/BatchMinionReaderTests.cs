@@ -106,6 +106,29 @@ public sealed class BatchMinionReaderTests : IDisposable
     }
 
     [Fact]
+    public void AnOutcomeFilterWithReturnsDecodesTheReturnsOfTheWantedMinionsWhereverTheirRetcodeIs()
+    {
+        var fixture = BatchStateFixture.Generate(Jid, total: 5, done: 5, active: 0, failed: 0, returnBytes: 10, seed: 6);
+        var minions = fixture.Done.Keys.ToList();
+        fixture.Done[minions[0]] = new PayloadMap { { "ret", "ok before" }, { "retcode", 0L } };
+        fixture.Done[minions[1]] = new PayloadMap { { "ret", "failed before" }, { "retcode", 2L } };
+        fixture.Done[minions[2]] = new PayloadMap { { "retcode", new PayloadMap { { "state.apply", 1L } } }, { "ret", "failed after" } };
+        fixture.Done[minions[3]] = new PayloadMap { { "retcode", 0L }, { "ret", "ok after" } };
+        fixture.Done[minions[4]] = new PayloadMap { { "ret", new string('x', 70_000) }, { "out", "txt" }, { "retcode", 1L } };
+        _cache.Write(fixture);
+
+        var failed = _cache.Catalog.GetMinions(Jid, new BatchMinionQuery
+        {
+            Outcomes = new HashSet<BatchMinionOutcome> { BatchMinionOutcome.Failed },
+            IncludeReturn = true,
+        }).ToList();
+
+        Assert.Equal([minions[1], minions[2], minions[4]], failed.Select(minion => minion.Minion));
+        Assert.Equal(["failed before", "failed after", new string('x', 70_000)], failed.Select(minion => minion.Return));
+        Assert.Equal([2L, 1L, 1L], failed.Select(minion => minion.Retcode));
+    }
+
+    [Fact]
     public void StateAndMinionFiltersYieldOnlyWhatWasAskedFor()
     {
         var fixture = BatchStateFixture.Generate(Jid, total: 30, done: 10, active: 5, failed: 5, returnBytes: 20, seed: 8);

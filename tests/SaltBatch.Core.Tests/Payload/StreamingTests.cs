@@ -34,6 +34,30 @@ public class StreamingTests
         Assert.True(reader.AtEnd);
     }
 
+    [Theory]
+    [InlineData(100)]
+    [InlineData(200_000)]
+    public void RepositionReadsASkippedValueAgainFromTheBufferOrBySeeking(int skippedLength)
+    {
+        // Behind 3 unrelated bytes of the stream: [ "<skippedLength x a>", "after" ]
+        var document = PayloadWriter.Pack(new List<object?> { new string('a', skippedLength), "after" }, useBinType: false);
+        using var stream = new MemoryStream([1, 2, 3, .. document]);
+        stream.Position = 3;
+        using var reader = new PayloadReader(stream);
+
+        reader.ReadToken();
+        var skipped = reader.Position;
+        reader.SkipValue();
+        Assert.Equal("after", reader.ReadValue(TextDecoding.FileSemantics));
+        var end = reader.Position;
+
+        reader.Reposition(skipped);
+        Assert.Equal(new string('a', skippedLength), reader.ReadValue(TextDecoding.FileSemantics));
+        reader.Reposition(end);
+        reader.EnsureEnd();
+        Assert.True(reader.AtEnd);
+    }
+
     [Fact]
     public void ReadStringEqualsMatchesShortAndLongEncodingsAndAlwaysConsumesTheValue()
     {
