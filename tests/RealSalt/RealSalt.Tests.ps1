@@ -198,6 +198,24 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
                 $minion.Outcome | Should -Be 'Failed'
             }
             (Get-SaltBatchMinion -Jid $batch.Jid -Outcome Failed).Count | Should -Be 3
+
+            # The state summaries of the genuine minions' returns: 'configured' succeeded with changes, 'broken' failed.
+            foreach ($minion in Get-SaltBatchMinion -Jid $batch.Jid -Outcome Failed -IncludeReturn) {
+                $minion.StatesSucceeded, $minion.StatesChanged, $minion.StatesFailed | Should -Be @(1, 1, 1)
+                $minion.FailedStates.Count | Should -Be 1
+                $minion.FailedStates[0].Minion | Should -Be $minion.Minion
+                $minion.FailedStates[0].Id | Should -Be 'broken'
+                $minion.FailedStates[0].Function | Should -Be 'test.fail_without_changes'
+                $minion.FailedStates[0].Name | Should -Be 'broken'
+                $minion.FailedStates[0].Comment | Should -Be 'the rollout check failed'
+                $minion.FailedStates[0].DurationMs | Should -BeGreaterOrEqual 0
+                $minion.Return.Keys | Should -Contain 'test_|-broken_|-broken_|-fail_without_changes'
+            }
+            # Restart-SaltBatch's default (Failed, TimedOut) picks exactly those three, as -WhatIf says.
+            $transcript = Join-Path $TestDrive 'restart-whatif.txt'
+            Start-Transcript -LiteralPath $transcript -Force | Out-Null
+            try { $final | Restart-SaltBatch -WhatIf } finally { Stop-Transcript | Out-Null }
+            Get-Content -Raw -LiteralPath $transcript | Should -Match "What if: .*3 minion\(s\) of batch $($batch.Jid): node"
         }
 
         It 'stops gracefully a batch the genuine salt -b --async CLI started: halted, nothing new dispatched, the in-flight job keeps running' {
