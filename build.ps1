@@ -137,6 +137,10 @@ function Invoke-Build {
     Get-ChildItem -Path (Join-Path $output '*') -Exclude (@($ModuleAssembly) + $NotShipped) |
         Copy-Item -Destination $DependenciesDir -Recurse -Force
     Copy-Item -Path (Join-Path $RepoRoot 'SaltBatch.psd1') -Destination $ModuleManifest -Force
+    # The companion Salt runner ships inside the module, laid out as salt://_runners/ so an admin copies it as is.
+    $runnerDir = Join-Path $ModuleDir 'salt/_runners'
+    $null = New-Item -ItemType Directory -Force -Path $runnerDir
+    Copy-Item -LiteralPath (Join-Path $RepoRoot 'src/salt/_runners/saltbatch.py') -Destination $runnerDir -Force
 
     # Belt and braces: the module folder itself must be clean and its manifest valid.
     $bad = @(Get-ChildItem -Path $ModuleDir -Recurse -Include $ForbiddenInModule)

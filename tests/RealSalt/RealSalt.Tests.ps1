@@ -20,9 +20,12 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
         if (-not $Found.Available) { return }
 
         Import-SaltBatchModule | Out-Null
+        # The companion runner, installed the way the README tells an admin: its directory in the master's runner_dirs.
+        $repoRoot = if ($env:SALTBATCH_REPO_ROOT) { $env:SALTBATCH_REPO_ROOT } else { Join-Path $PSScriptRoot '../..' }
+        $script:RunnerDir = (Resolve-Path (Join-Path $repoRoot 'src/salt/_runners')).Path
         # gather_job_timeout 2: a master-driven batch marks a minion failed after timeout + gather_job_timeout, so a
         # short -Timeout gives a timed-out minion in seconds.
-        $script:Salt = Start-RealSalt $Found -Transport $Transport -Minions 3 -Down node9 -Api -MasterOption 'gather_job_timeout: 2'
+        $script:Salt = Start-RealSalt $Found -Transport $Transport -Minions 3 -Down node9 -Api -MasterOption 'gather_job_timeout: 2', "runner_dirs: ['$RunnerDir']"
         # In the master's file_roots: an SLS with a state that fails, so a state.apply returns retcode 2 from done minions.
         $null = New-Item -ItemType Directory -Force -Path (Join-Path $Salt.Directory 'srv/salt')
         Set-Content -LiteralPath (Join-Path $Salt.Directory 'srv/salt/rollout.sls') -Value @(
@@ -216,6 +219,25 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
             Start-Transcript -LiteralPath $transcript -Force | Out-Null
             try { $final | Restart-SaltBatch -WhatIf } finally { Stop-Transcript | Out-Null }
             Get-Content -Raw -LiteralPath $transcript | Should -Match "What if: .*3 minion\(s\) of batch $($batch.Jid): node"
+        }
+
+        It 'lists through the companion runner (genuine salt-run, runner_dirs) the same minions, outcomes and retcodes as Get-SaltBatchMinion' {
+            (Invoke-RealSaltCli $Salt salt-run saltbatch.version --out=json | ConvertFrom-Json) | Should -Be '0.1.0'
+            $settled = @($Started | Where-Object { (Get-SaltBatch -Jid $_).State -ne 'Running' })
+            $settled.Count | Should -BeGreaterOrEqual 3
+            $listed = 0
+            foreach ($jid in $settled) {
+                $local = @(Get-SaltBatchMinion -Jid $jid | ForEach-Object { "$($_.Minion) $($_.State.ToLowerInvariant()) $($_.Outcome) $($_.Retcode) $($_.Reason)" })
+                $runner = @((Invoke-RealSaltCli $Salt salt-run saltbatch.minions $jid --out=json) -join "`n" | ConvertFrom-Json |
+                    ForEach-Object { "$($_.minion) $($_.state) $($_.outcome) $($_.retcode) $($_.reason)" })
+                $runner | Should -Be $local -Because "batch $jid"
+                $unsuccessful = @(Get-SaltBatchMinion -Jid $jid -Outcome Failed, TimedOut | ForEach-Object Minion)
+                $filtered = (Invoke-RealSaltCli $Salt salt-run saltbatch.minions $jid 'outcome=Failed,TimedOut' --out=json) -join "`n"
+                @(ConvertFrom-Json $filtered -NoEnumerate | ForEach-Object { $_ } | ForEach-Object minion) | Should -Be $unsuccessful -Because "batch $jid, -Outcome Failed, TimedOut"
+                $listed += $unsuccessful.Count
+            }
+            $listed | Should -BeGreaterThan 0
+            Invoke-RealSaltCli $Salt salt-run saltbatch.minions not-a-jid -AllowFailure | Out-String | Should -Match "'not-a-jid' is not a JID"
         }
 
         It 'stops gracefully a batch the genuine salt -b --async CLI started: halted, nothing new dispatched, the in-flight job keeps running' {
