@@ -29,7 +29,8 @@ Describe 'The companion runner''s saltbatch.minions' {
     It 'lists every minion with the same state, outcome, retcode and reason as Get-SaltBatchMinion, in the same order' {
         $run = Invoke-Runner minions $OutcomeJid
         $run.ExitCode | Should -Be 0
-        $fromRunner = @($run.Output | ConvertFrom-Json | ForEach-Object { "$($_.minion) $($_.state) $($_.outcome) $($_.retcode) $($_.reason)" })
+        # As hashtables: each row has only the keys its state has (no retcode for a pending minion).
+        $fromRunner = @($run.Output | ConvertFrom-Json -AsHashtable | ForEach-Object { "$($_['minion']) $($_['state']) $($_['outcome']) $($_['retcode']) $($_['reason'])" })
 
         $fromRunner | Should -Be @(Get-SaltBatchMinion -CacheDir $Cache -Jid $OutcomeJid | ForEach-Object { Format-Minion $_ })
         $fromRunner.Count | Should -Be 9

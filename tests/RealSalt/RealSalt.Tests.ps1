@@ -228,12 +228,13 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
             $listed = 0
             foreach ($jid in $settled) {
                 $local = @(Get-SaltBatchMinion -Jid $jid | ForEach-Object { "$($_.Minion) $($_.State.ToLowerInvariant()) $($_.Outcome) $($_.Retcode) $($_.Reason)" })
-                $runner = @((Invoke-RealSaltCli $Salt salt-run saltbatch.minions $jid --out=json) -join "`n" | ConvertFrom-Json |
-                    ForEach-Object { "$($_.minion) $($_.state) $($_.outcome) $($_.retcode) $($_.reason)" })
+                # As hashtables: each row has only the keys its state has (no retcode for a pending minion).
+                $runner = @((Invoke-RealSaltCli $Salt salt-run saltbatch.minions $jid --out=json) -join "`n" | ConvertFrom-Json -AsHashtable |
+                    ForEach-Object { "$($_['minion']) $($_['state']) $($_['outcome']) $($_['retcode']) $($_['reason'])" })
                 $runner | Should -Be $local -Because "batch $jid"
                 $unsuccessful = @(Get-SaltBatchMinion -Jid $jid -Outcome Failed, TimedOut | ForEach-Object Minion)
                 $filtered = (Invoke-RealSaltCli $Salt salt-run saltbatch.minions $jid 'outcome=Failed,TimedOut' --out=json) -join "`n"
-                @(ConvertFrom-Json $filtered -NoEnumerate | ForEach-Object { $_ } | ForEach-Object minion) | Should -Be $unsuccessful -Because "batch $jid, -Outcome Failed, TimedOut"
+                @(ConvertFrom-Json $filtered -AsHashtable -NoEnumerate | ForEach-Object { $_ } | ForEach-Object { $_['minion'] }) | Should -Be $unsuccessful -Because "batch $jid, -Outcome Failed, TimedOut"
                 $listed += $unsuccessful.Count
             }
             $listed | Should -BeGreaterThan 0
