@@ -96,21 +96,10 @@ public static class BatchSummaryReader
 
     private static long ReadDoneRetcode(PayloadReader reader)
     {
-        long entries;
-        if (reader.TryReadFixMapHeader(out var count))
+        if (!reader.TryReadMapHeader(out var entries, out var stored))
         {
-            entries = count;
-        }
-        else
-        {
-            var stored = reader.ReadToken();
-            if (stored.Kind != PayloadTokenKind.Map)
-            {
-                reader.Skip(stored);
-                return 0;
-            }
-
-            entries = stored.Length;
+            reader.Skip(stored);
+            return 0;
         }
 
         long retcode = 0;

@@ -25,20 +25,9 @@ public static class Retcode
             return small;
         }
 
-        long entries;
-        if (reader.TryReadFixMapHeader(out var count))
+        if (!reader.TryReadMapHeader(out var entries, out var scalar))
         {
-            entries = count;
-        }
-        else
-        {
-            var token = reader.ReadToken();
-            if (token.Kind != PayloadTokenKind.Map)
-            {
-                return Number(reader, token);
-            }
-
-            entries = token.Length;
+            return Number(reader, scalar);
         }
 
         long? largest = null;

@@ -285,6 +285,39 @@ public sealed class PayloadReader : IDisposable
     }
 
     /// <summary>
+    /// Reads the next header: true with the entry count for a map of any size (a small one read in place), false with
+    /// the token of anything else, whose payload or entries the caller then reads or skips.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryReadMapHeader(out long entries, out PayloadToken other)
+    {
+        if (TryReadFixMapHeader(out var count))
+        {
+            entries = count;
+            other = default;
+            return true;
+        }
+
+        other = ReadToken();
+        entries = other.Kind == PayloadTokenKind.Map ? other.Length : 0;
+        return other.Kind == PayloadTokenKind.Map;
+    }
+
+    /// <summary>Whether the next value is a string of fewer than 32 bytes wholly in the buffer, and its length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryPeekBufferedFixString(out int length)
+    {
+        if (_pendingPayload == 0 && _end > _start && _buffer[_start] is >= 0xa0 and <= 0xbf and var code && _end - _start > (code & 0x1f))
+        {
+            length = code & 0x1f;
+            return true;
+        }
+
+        length = 0;
+        return false;
+    }
+
+    /// <summary>
     /// Reads the next value and says whether it is the string <paramref name="expected"/>, without allocating: how a
     /// streaming pass recognises one key among thousands of entries. A short string already buffered is compared in
     /// place; anything else takes the general path.
@@ -292,9 +325,8 @@ public sealed class PayloadReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ReadStringEquals(ReadOnlySpan<byte> expected)
     {
-        if (_pendingPayload == 0 && _end > _start && _buffer[_start] is >= 0xa0 and <= 0xbf and var code && _end - _start > (code & 0x1f))
+        if (TryPeekBufferedFixString(out var length))
         {
-            var length = code & 0x1f;
             var equal = length == expected.Length && _buffer.AsSpan(_start + 1, length).SequenceEqual(expected);
             _start += 1 + length;
             return equal;
@@ -331,9 +363,9 @@ public sealed class PayloadReader : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SkipValue()
     {
-        if (_pendingPayload == 0 && _end > _start && _buffer[_start] is >= 0xa0 and <= 0xbf and var code && _end - _start > (code & 0x1f))
+        if (TryPeekBufferedFixString(out var length))
         {
-            _start += 1 + (code & 0x1f);
+            _start += 1 + length;
             return;
         }
 
