@@ -300,7 +300,7 @@ function Start-SandboxMaster {
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ("saltbatch-sandbox-{0}" -f [guid]::NewGuid().ToString('n').Substring(0, 8))
     $null = New-Item -ItemType Directory -Force -Path $root
     $readyFile = Join-Path $root 'ready.json'
-    $process = Start-Process -FilePath dotnet -ArgumentList @((Get-TestKitPath), 'sandbox', '--root', $root) `
+    $process = Start-Process -FilePath dotnet -ArgumentList @((Get-TestKitPath), 'sandbox', '--root', $root, '--companion-runner', (Join-Path $ModuleDir 'salt/_runners/saltbatch.py')) `
         -RedirectStandardOutput $readyFile -RedirectStandardError (Join-Path $root 'master.log') -PassThru
     $deadline = [datetime]::UtcNow.AddSeconds(30)
     while (-not ((Test-Path $readyFile) -and (Get-Content -Raw $readyFile) -match '\}\s*$')) {

@@ -61,6 +61,46 @@ Describe 'The companion runner''s saltbatch.minions' {
         $run.Output | Should -Match ([regex]::Escape($Message))
     }
 
+    It 'gives returns only to <Case>' -ForEach @(
+        @{ Case = 'the user who started the batch'; Flags = @('--user', 'root'); Allowed = $true }
+        @{ Case = 'a return reader the admin named (a glob)'; Flags = @('--user', 'ops-alice', '--opt', 'saltbatch={"return_readers": ["ops-*"]}'); Allowed = $true }
+        @{ Case = 'a local salt-run (root on the master host)'; Flags = @('--user', 'sudo_bob', '--cli'); Allowed = $true }
+        @{ Case = 'nobody else'; Flags = @('--user', 'mallory', '--opt', 'saltbatch={"return_readers": ["ops-*"]}'); Allowed = $false }
+    ) {
+        $output = & $Python (Join-Path $PSScriptRoot 'peers/runner_standin.py') @Flags $Runner $Cache sha256 minions $OutcomeJid include_return=True 2>&1
+        $code = $LASTEXITCODE
+
+        if ($Allowed) {
+            $code | Should -Be 0
+            $rows = @(($output | Out-String) | ConvertFrom-Json -AsHashtable)
+            ($rows | Where-Object { $_['minion'] -eq 'slow1' })['late_return'] | Should -BeTrue
+            ($rows | Where-Object { $_['minion'] -eq 'ok1' })['outputter'] | Should -Be (Get-SaltBatchMinion -CacheDir $Cache -Jid $OutcomeJid -Minion ok1 -IncludeReturn).Outputter
+        }
+        else {
+            $code | Should -Be 1
+            ($output | Out-String) | Should -Match 'mallory may not read the returns of batch 20240611090000000000 \(started by root\).*return_readers'
+        }
+    }
+
+    It 'summarises the batches of the job cache for history as Get-SaltBatch does' {
+        $run = Invoke-Runner history
+        $local = Get-SaltBatch -CacheDir $Cache
+
+        $run.ExitCode | Should -Be 0
+        $batch = $run.Output | ConvertFrom-Json
+        "$($batch.jid) $($batch.state) $($batch.total) $($batch.completed) $($batch.failed) $($batch.pending) $($batch.halted_reason)" |
+            Should -Be "$($local.Jid) $($local.State) $($local.Total) $($local.Completed) $($local.Failed) $($local.Pending) $($local.HaltedReason)"
+        (Invoke-Runner history 'state=running').Output | Should -Be '[]'
+        (Invoke-Runner history 'function=STATE.*' 'after=2024-06-10T11:59:00').Output | ConvertFrom-Json | ForEach-Object jid | Should -Be $OutcomeJid
+    }
+
+    It 'refuses a history filter it cannot read, saying which' {
+        $run = Invoke-Runner history 'limit=0'
+
+        $run.ExitCode | Should -Be 1
+        $run.Output | Should -Match "limit='0' is not a positive whole number"
+    }
+
     It 'says its version' {
         (Invoke-Runner version).Output | ConvertFrom-Json | Should -Be '0.1.0'
     }

@@ -47,6 +47,9 @@ public enum SaltFailureKind
     /// <summary>The master has no batch runner (a Salt release before it).</summary>
     BatchRunnerMissing,
 
+    /// <summary>SaltBatch's companion runner (saltbatch) is not installed on the master.</summary>
+    CompanionRunnerMissing,
+
     /// <summary>The salt-api's TLS certificate is not trusted, so the connection was refused.</summary>
     CertificateNotTrusted,
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SaltBatch.Core.Batches;
 using SaltBatch.Core.Cache;
 
 namespace SaltBatch;
@@ -24,7 +25,19 @@ internal sealed class BatchHistoryFilter
         _users = Patterns(users);
         _afterUtc = after is { } afterValue ? ToUtc(afterValue) : null;
         _beforeUtc = before is { } beforeValue ? ToUtc(beforeValue) : null;
+        Query = new BatchHistoryQuery(Matches)
+        {
+            States = _states,
+            Functions = functions,
+            Targets = targets,
+            Users = users,
+            AfterUtc = _afterUtc,
+            BeforeUtc = _beforeUtc,
+        };
     }
+
+    /// <summary>This filter for a master: the raw values for one that filters first, and <see cref="Matches"/> for every summary.</summary>
+    public BatchHistoryQuery Query { get; }
 
     public bool Matches(BatchSummary summary) =>
         (_states is null || _states.Contains(summary.RunState))

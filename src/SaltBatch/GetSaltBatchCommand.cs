@@ -54,8 +54,9 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
     public DateTime? Before { get; set; }
 
     /// <summary>
-    /// With -Jid: masters reached through salt-api (Connect-SaltMaster), or their names, asked in parallel; a JID is
-    /// an error only when no master has it. The history (no -Jid) needs the master host.
+    /// Masters reached through salt-api (Connect-SaltMaster), or their names, asked in parallel. With -Jid, a JID is
+    /// an error only when no master has it; the history (no -Jid) of a salt-api master comes from SaltBatch's
+    /// companion runner (saltbatch.history), which must be installed there.
     /// </summary>
     [Parameter(ParameterSetName = ByJidSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = ListSet)]
@@ -112,20 +113,37 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
             return;
         }
 
-        RequireThisHost(Master, "The batch history (Get-SaltBatch without -Jid)");
         var filter = new BatchHistoryFilter(State, Function, Target, User, After, Before);
-        WriteVerbose($"Scanning {Catalog.Layout.JobsDir} for {JobCacheLayout.BatchStateFileName} files.");
+        var masters = Masters(Master);
+        var results = MasterFanOut.Start(masters, master => master.ListHistoryAsync(filter.Query, ReportProgress, Note, _stopping.Token));
         try
         {
-            foreach (var entry in Catalog.ListHistory(filter.Matches, ReportProgress, _stopping.Token))
+            foreach (var pending in results)
             {
-                if (entry.Failure is not null)
+                var result = pending.GetAwaiter().GetResult();
+                FlushNotes();
+                if (result.Failure is { } failure)
                 {
-                    WriteFailure(entry.Failure, entry.Path);
+                    // One master asked: it not answering is a broken environment. Several: it is that master's error.
+                    if (masters.Count == 1)
+                    {
+                        ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, result.Master.Name));
+                    }
+
+                    WriteFailure(failure, result.Master.Name);
+                    continue;
                 }
-                else
+
+                foreach (var entry in result.Value!)
                 {
-                    WriteObject(new SaltBatchInfo(entry.Summary!, DateTimeOffset.UtcNow, SaltMasters.ThisHostName));
+                    if (entry.Failure is not null)
+                    {
+                        WriteFailure(entry.Failure, entry.Path);
+                    }
+                    else
+                    {
+                        WriteObject(new SaltBatchInfo(entry.Summary!, DateTimeOffset.UtcNow, result.Master.Name));
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SaltBatch.Core;
+using SaltBatch.Core.Batches;
 using SaltBatch.Core.Cache;
 
 namespace SaltBatch;
@@ -11,6 +12,7 @@ namespace SaltBatch;
 [OutputType(typeof(SaltBatchMinionInfo))]
 public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
 {
+    private readonly CancellationTokenSource _stopping = new();
     private BatchMinionQuery _query = BatchMinionQuery.All;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -36,7 +38,11 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
     [Parameter]
     public SwitchParameter IncludeReturn { get; set; }
 
-    /// <summary>Only this host's master: salt-api has no per-minion view, so a salt-api connection is refused with a clear error.</summary>
+    /// <summary>
+    /// Masters reached through salt-api (Connect-SaltMaster), or their names; a JID is an error only when no master has
+    /// it. Through salt-api the minions come from SaltBatch's companion runner (saltbatch.minions); a master without it
+    /// shows only the minions that returned (jobs.list_job), with a warning.
+    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SaltMasterArgument]
     [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
@@ -56,27 +62,63 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
 
     protected override void ProcessRecord()
     {
-        RequireThisHost(Master, "Per-minion detail (Get-SaltBatchMinion)");
+        if (!ValidJid(Jid))
+        {
+            return;
+        }
+
+        var masters = Masters(Master);
+        var results = MasterFanOut.Start(masters, master => master.GetMinionsAsync(Jid, _query, Note, _stopping.Token)).Select(task => task.GetAwaiter().GetResult()).ToArray();
+        FlushNotes();
+        foreach (var result in results)
+        {
+            if (result.Value is { } view)
+            {
+                WriteMinions(view, result.Master.Name);
+            }
+        }
+
+        foreach (var failure in Reportable(results))
+        {
+            Report(failure);
+        }
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    private void WriteMinions(BatchMinionView view, string master)
+    {
+        if (view.Limitation is { } limitation)
+        {
+            WriteWarning(limitation);
+        }
+
         try
         {
-            WriteVerbose($"Reading {Catalog.Layout.BatchStatePath(Jid)} for JID {Core.Cache.Jid.Describe(Jid)}.");
-            foreach (var minion in Catalog.GetMinions(Jid, _query))
+            foreach (var minion in view.Minions)
             {
                 if (minion.ReturnFailure is { } unreadable)
                 {
                     WriteError(SaltErrors.ToErrorRecord(unreadable, minion.Minion));
                 }
 
-                WriteObject(new SaltBatchMinionInfo(Jid, minion));
+                WriteObject(new SaltBatchMinionInfo(Jid, minion, master));
             }
-        }
-        catch (SaltBatchException exception) when (exception.Kind != SaltFailureKind.AccessDenied)
-        {
-            WriteFailure(exception, Jid);
         }
         catch (SaltBatchException exception)
         {
-            ThrowTerminatingError(SaltErrors.ToErrorRecord(exception, Jid));
+            Report(exception);
         }
+    }
+
+    /// <summary>A file this account may not read ends the call (every other JID would fail the same way); the rest is this JID's error.</summary>
+    private void Report(SaltBatchException failure)
+    {
+        if (failure.Kind == SaltFailureKind.AccessDenied)
+        {
+            ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, Jid));
+        }
+
+        WriteFailure(failure, Jid);
     }
 }

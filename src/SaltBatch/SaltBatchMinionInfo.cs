@@ -9,9 +9,10 @@ namespace SaltBatch;
 /// </summary>
 public sealed class SaltBatchMinionInfo
 {
-    internal SaltBatchMinionInfo(string jid, BatchMinion minion)
+    internal SaltBatchMinionInfo(string jid, BatchMinion minion, string master)
     {
         Jid = jid;
+        Master = master;
         Minion = minion.Minion;
         State = minion.State.ToString();
         Outcome = minion.Outcome?.ToString() ?? string.Empty;
@@ -32,6 +33,9 @@ public sealed class SaltBatchMinionInfo
     }
 
     public string Jid { get; }
+
+    /// <summary>The master the batch is on: a salt-api connection's name, or this host's name.</summary>
+    public string Master { get; }
 
     public string Minion { get; }
 

@@ -35,6 +35,7 @@ internal static class SaltErrors
         [SaltFailureKind.ApiAccessDenied] = ("SaltApiAccessDenied", ErrorCategory.PermissionDenied),
         [SaltFailureKind.ApiClientDisabled] = ("SaltApiClientDisabled", ErrorCategory.NotEnabled),
         [SaltFailureKind.BatchRunnerMissing] = ("SaltApiBatchRunnerMissing", ErrorCategory.NotImplemented),
+        [SaltFailureKind.CompanionRunnerMissing] = ("SaltApiRunnerNotInstalled", ErrorCategory.NotInstalled),
         [SaltFailureKind.CertificateNotTrusted] = ("SaltApiCertificateNotTrusted", ErrorCategory.SecurityError),
         [SaltFailureKind.NotSupportedRemotely] = ("SaltApiNotSupported", ErrorCategory.NotImplemented),
         [SaltFailureKind.ApiError] = ("SaltApiError", ErrorCategory.InvalidResult),

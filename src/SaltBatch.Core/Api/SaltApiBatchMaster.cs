@@ -52,9 +52,122 @@ public sealed class SaltApiBatchMaster : IBatchMaster
             .ToArray();
     }
 
-    /// <summary>The runner's summary counts failures without naming them, and salt-api has no per-minion view.</summary>
-    public Task<IReadOnlyList<string>?> GetUnsuccessfulMinionsAsync(string jid, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>?>(null);
+    /// <summary>Named by the companion runner when it is installed; else null, as the batch runner only counts them.</summary>
+    public async Task<IReadOnlyList<string>?> GetUnsuccessfulMinionsAsync(string jid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var view = await GetMinionsAsync(jid, UnsuccessfulQuery, _ => { }, cancellationToken).ConfigureAwait(false);
+            return view.Limitation is null ? view.Minions.Select(minion => minion.Minion).ToList() : null;
+        }
+        catch (SaltBatchException failure) when (failure.Kind is SaltFailureKind.CompanionRunnerMissing or SaltFailureKind.ApiAccessDenied)
+        {
+            return null;
+        }
+    }
+
+    private static readonly BatchMinionQuery UnsuccessfulQuery = new() { Outcomes = new HashSet<BatchMinionOutcome> { BatchMinionOutcome.Failed, BatchMinionOutcome.TimedOut } };
+
+    public async Task<BatchMinionView> GetMinionsAsync(string jid, BatchMinionQuery query, Action<string> log, CancellationToken cancellationToken)
+    {
+        Jid.Validate(jid);
+        var kwarg = new JsonObject { ["jid"] = jid };
+        if (query.Outcomes is { } outcomes)
+        {
+            kwarg["outcome"] = new JsonArray(outcomes.Select(outcome => (JsonNode)outcome.ToString()).ToArray());
+        }
+
+        if (query.IncludeReturn)
+        {
+            kwarg["include_return"] = true;
+        }
+
+        JsonElement rows;
+        try
+        {
+            rows = await Connection.RunCompanionAsync("saltbatch.minions", kwarg, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SaltBatchException missing) when (missing.Kind == SaltFailureKind.CompanionRunnerMissing)
+        {
+            return await FromListJobAsync(jid, query, missing, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (rows.ValueKind != JsonValueKind.Array)
+        {
+            throw SaltApiFailures.Unexpected(Connection.Endpoint, "saltbatch.minions", $"a {rows.ValueKind} instead of a list");
+        }
+
+        log($"salt-api ran saltbatch.minions {jid} on '{Name}': {rows.GetArrayLength()} minions.");
+        return new BatchMinionView(Wanted(rows.EnumerateArray().Select(row => SaltApiJson.Minion(row, query.IncludeReturn)).OfType<BatchMinion>(), query).ToList());
+    }
+
+    /// <summary>
+    /// What upstream offers without the companion runner: <c>batch.status</c> says whether the batch is there and how
+    /// big it is, <c>jobs.list_job</c> which minions returned and with what.
+    /// </summary>
+    private async Task<BatchMinionView> FromListJobAsync(string jid, BatchMinionQuery query, SaltBatchException missing, Action<string> log, CancellationToken cancellationToken)
+    {
+        var summary = await GetSummaryAsync(jid, log, cancellationToken).ConfigureAwait(false);
+        JsonElement job;
+        try
+        {
+            job = await Connection.RunAsync("jobs.list_job", new JsonObject { ["jid"] = jid }, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SaltBatchException failure) when (failure.Kind is not SaltFailureKind.MasterUnreachable)
+        {
+            throw new SaltBatchException(missing.Kind, $"{missing.Message} Without it, jobs.list_job could not stand in either: {failure.Message}", missing.Target, failure);
+        }
+
+        var returned = SaltApiJson.ListJobMinions(job, query.IncludeReturn).ToList();
+        log($"salt-api ran jobs.list_job {jid} on '{Name}' instead: {returned.Count} of {summary.Total} minions returned.");
+        var limitation = $"SaltBatch's companion runner is not installed on '{Name}', so Get-SaltBatchMinion shows only the {returned.Count} of batch {jid}'s {summary.Total} minions that returned (from jobs.list_job, as done): the other {Math.Max(0, summary.Total - returned.Count)} are pending, active or timed out, which cannot be told apart without it. Install it on the master (Install-SaltBatchRunner; see the README's section for the master admin).";
+        return new BatchMinionView(Wanted(returned, query).ToList(), limitation);
+    }
+
+    /// <summary>The query's filters the runner was not asked to apply: states, minion names (and outcomes again, for the fallback).</summary>
+    private static IEnumerable<BatchMinion> Wanted(IEnumerable<BatchMinion> minions, BatchMinionQuery query) =>
+        minions.Where(minion => query.Includes(minion.State) && query.Includes(minion.Minion) && (minion.Outcome is not { } outcome || query.Includes(outcome)));
+
+    public async Task<IEnumerable<BatchHistoryEntry>> ListHistoryAsync(BatchHistoryQuery query, Action<BatchScanProgress>? progress, Action<string> log, CancellationToken cancellationToken)
+    {
+        var kwarg = new JsonObject();
+        AddList(kwarg, "state", query.States?.Select(state => state.ToString()));
+        AddList(kwarg, "function", query.Functions);
+        AddList(kwarg, "target", query.Targets);
+        AddList(kwarg, "user", query.Users);
+        if (query.AfterUtc is { } after)
+        {
+            kwarg["after"] = UnixTime.FromUtc(after);
+        }
+
+        if (query.BeforeUtc is { } before)
+        {
+            kwarg["before"] = UnixTime.FromUtc(before);
+        }
+
+        var batches = await Connection.RunCompanionAsync("saltbatch.history", kwarg, log, cancellationToken).ConfigureAwait(false);
+        if (batches.ValueKind != JsonValueKind.Array)
+        {
+            throw SaltApiFailures.Unexpected(Connection.Endpoint, "saltbatch.history", $"a {batches.ValueKind} instead of a list");
+        }
+
+        log($"salt-api ran saltbatch.history on '{Name}': {batches.GetArrayLength()} batches.");
+        var source = $"saltbatch.history on '{Name}'";
+        return batches.EnumerateArray()
+            .Where(summary => summary.ValueKind == JsonValueKind.Object)
+            .Select(summary => SaltApiJson.Summary(summary))
+            .Where(query.Matches)
+            .Select(summary => new BatchHistoryEntry(source, summary))
+            .ToList();
+    }
+
+    private static void AddList(JsonObject kwarg, string name, IEnumerable<string>? values)
+    {
+        if (values is not null)
+        {
+            kwarg[name] = new JsonArray(values.Select(value => (JsonNode)value).ToArray());
+        }
+    }
 
     public async Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken)
     {

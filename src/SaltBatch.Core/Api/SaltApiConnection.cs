@@ -96,7 +96,46 @@ public sealed class SaltApiConnection : IDisposable
     /// ApiAccessDenied, ApiClientDisabled, BatchRunnerMissing, ApiAuthenticationFailed (renewal refused),
     /// MasterUnreachable, CertificateNotTrusted, ApiError.
     /// </exception>
-    public async Task<JsonElement> RunAsync(string fun, JsonObject kwarg, Action<string> log, CancellationToken cancellationToken)
+    public Task<JsonElement> RunAsync(string fun, JsonObject kwarg, Action<string> log, CancellationToken cancellationToken) =>
+        CallRunnerAsync(
+            fun,
+            kwarg,
+            reason => SaltApiFailures.AccessDenied(Endpoint, _credential.UserName, fun, reason),
+            async reason => await BatchRunnerAnswersAsync(fun, cancellationToken).ConfigureAwait(false)
+                ? SaltApiFailures.RunnerRaised(Endpoint, fun, reason)
+                : SaltApiFailures.RunnerMissing(Endpoint, fun, reason),
+            log,
+            cancellationToken);
+
+    /// <summary>
+    /// A function of the companion runner <c>saltbatch</c> that ships with SaltBatch; a refusal it returns (a dict with
+    /// <c>error</c> and <c>kind</c>) becomes the matching failure.
+    /// </summary>
+    /// <exception cref="SaltBatchException">
+    /// CompanionRunnerMissing (not installed on the master), ApiAccessDenied (no <c>saltbatch\..*</c> rule, or the
+    /// runner refused), NotFound and InvalidArgument as the runner says, and every failure of <see cref="RunAsync"/>.
+    /// </exception>
+    public async Task<JsonElement> RunCompanionAsync(string fun, JsonObject kwarg, Action<string> log, CancellationToken cancellationToken)
+    {
+        var value = await CallRunnerAsync(
+            fun,
+            kwarg,
+            reason => SaltApiFailures.CompanionAccessDenied(Endpoint, _credential.UserName, fun, reason),
+            async reason => await CompanionRunnerAnswersAsync(fun, cancellationToken).ConfigureAwait(false)
+                ? SaltApiFailures.RunnerRaised(Endpoint, fun, reason)
+                : SaltApiFailures.CompanionRunnerMissing(Endpoint, _credential.UserName, fun, reason),
+            log,
+            cancellationToken).ConfigureAwait(false);
+        return SaltApiJson.CompanionRefusal(value) is { } refusal ? throw SaltApiFailures.CompanionRefused(Endpoint, fun, refusal.Kind, refusal.Message) : value;
+    }
+
+    private async Task<JsonElement> CallRunnerAsync(
+        string fun,
+        JsonObject kwarg,
+        Func<string, SaltBatchException> denied,
+        Func<string, Task<SaltBatchException>> serverError,
+        Action<string> log,
+        CancellationToken cancellationToken)
     {
         var renewed = await RenewIfExpiredAsync(log, cancellationToken).ConfigureAwait(false);
         while (true)
@@ -113,20 +152,33 @@ public sealed class SaltApiConnection : IDisposable
                     renewed = true;
                     continue;
                 case HttpStatusCode.Unauthorized:
-                    throw SaltApiFailures.AccessDenied(Endpoint, _credential.UserName, fun, reason);
+                    throw denied(reason);
                 case HttpStatusCode.BadRequest when text.Contains("netapi_enable_clients", StringComparison.Ordinal) || text.Contains("Client disabled", StringComparison.Ordinal):
                     throw SaltApiFailures.ClientDisabled(Endpoint, reason);
                 case HttpStatusCode.InternalServerError:
                     // salt-api answers the same bare 500 for a runner the master does not have and for one that raised.
-                    throw await BatchRunnerAnswersAsync(fun, cancellationToken).ConfigureAwait(false)
-                        ? SaltApiFailures.RunnerRaised(Endpoint, fun, reason)
-                        : SaltApiFailures.RunnerMissing(Endpoint, fun, reason);
+                    throw await serverError(reason).ConfigureAwait(false);
             }
 
             ThrowForStatus(response, text, fun);
             return SaltApiJson.RunnerReturn(text, Endpoint, fun);
         }
     }
+
+    /// <summary>Whether the companion runner is installed: its <c>version</c>, which cannot raise, answers.</summary>
+    private async Task<bool> CompanionRunnerAnswersAsync(string failedFun, CancellationToken cancellationToken)
+    {
+        if (failedFun == CompanionVersionFunction)
+        {
+            return false;
+        }
+
+        var probe = new JsonObject { ["client"] = "runner", ["fun"] = CompanionVersionFunction, ["kwarg"] = new JsonObject() };
+        using var response = await SendAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), authenticated: true, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    private const string CompanionVersionFunction = "saltbatch.version";
 
     /// <summary>
     /// Whether the master has the batch runner at all: a harmless call of another of its functions (the status of a JID

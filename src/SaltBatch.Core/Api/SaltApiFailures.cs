@@ -26,6 +26,31 @@ internal static partial class SaltApiFailures
         $"salt-api at {endpoint.Uri} logged in user '{user}' but refused the runner call {fun} ({reason}): the master's external_auth does not allow this user the batch runner. Give the user a rule such as \"external_auth: {{{endpoint.EAuth}: {{{user}: [{{'@runner': ['batch\\..*']}}]}}}}\" in the master config, and restart salt-api.",
         endpoint.Name);
 
+    /// <summary>The rule a salt-api user needs for the companion runner, as the README tells the admin.</summary>
+    public const string CompanionRule = "saltbatch\\..*";
+
+    public static SaltBatchException CompanionAccessDenied(SaltApiEndpoint endpoint, string user, string fun, string reason) => new(
+        SaltFailureKind.ApiAccessDenied,
+        $"salt-api at {endpoint.Uri} logged in user '{user}' but refused the runner call {fun} ({reason}): the master's external_auth does not allow this user SaltBatch's companion runner. Give the user a rule such as \"external_auth: {{{endpoint.EAuth}: {{{user}: [{{'@runner': ['batch\\..*', '{CompanionRule}']}}]}}}}\" in the master config, and restart salt-api.",
+        endpoint.Name);
+
+    public static SaltBatchException CompanionRunnerMissing(SaltApiEndpoint endpoint, string user, string fun, string reason) => new(
+        SaltFailureKind.CompanionRunnerMissing,
+        $"salt-api at {endpoint.Uri} failed to run {fun} ({reason}), and saltbatch.version fails the same way: SaltBatch's companion runner is not installed on that master. On the master host, run Install-SaltBatchRunner as root (or copy salt/_runners/saltbatch.py from the SaltBatch module into a directory named in the master's runner_dirs, or into <file_roots>/_runners/ and run salt-run saltutil.sync_runners), and give '{user}' the external_auth rule {{'@runner': ['{CompanionRule}']}}. See the README's section for the master admin.",
+        endpoint.Name);
+
+    /// <summary>A refusal the companion runner returned: its own message, which says what was wrong and what to do.</summary>
+    public static SaltBatchException CompanionRefused(SaltApiEndpoint endpoint, string fun, string kind, string message) => new(
+        kind switch
+        {
+            "NotFound" => SaltFailureKind.NotFound,
+            "InvalidArgument" => SaltFailureKind.InvalidArgument,
+            "AccessDenied" => SaltFailureKind.ApiAccessDenied,
+            _ => SaltFailureKind.ApiError,
+        },
+        $"The master's {fun} refused (through salt-api at {endpoint.Uri}): {message}.",
+        endpoint.Name);
+
     public static SaltBatchException Forbidden(SaltApiEndpoint endpoint, string reason) => new(
         SaltFailureKind.ApiAccessDenied,
         $"salt-api at {endpoint.Uri} refused this client ({reason}): the rest_cherrypy settings authorized_ips or ssl_allowed_cn do not admit it. Ask the master's admin to allow this workstation.",

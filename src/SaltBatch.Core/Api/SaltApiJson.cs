@@ -60,6 +60,74 @@ internal static class SaltApiJson
         return value;
     }
 
+    /// <summary>The companion runner's refusal, <c>{"error": message, "kind": kind, "retcode": 1}</c>; null for any other value.</summary>
+    public static (string Kind, string Message)? CompanionRefusal(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object && String(value, "error") is { } message
+            ? (String(value, "kind") ?? string.Empty, message.TrimEnd('.'))
+            : null;
+
+    /// <summary>
+    /// One row of <c>saltbatch.minions</c>: <c>minion</c>, <c>state</c>, <c>outcome</c>, and what its state has
+    /// (<c>dispatched_at</c>, <c>reason</c>, <c>retcode</c>, <c>retcode_detail</c>; with returns, <c>return</c>,
+    /// <c>outputter</c>, <c>late_return</c>). Null for a row that names no minion or an unknown state.
+    /// </summary>
+    public static BatchMinion? Minion(JsonElement row, bool withReturn)
+    {
+        if (row.ValueKind != JsonValueKind.Object || String(row, "minion") is not { } name
+            || !Enum.TryParse<BatchMinionState>(String(row, "state"), ignoreCase: true, out var state))
+        {
+            return null;
+        }
+
+        var ret = withReturn && row.TryGetProperty("return", out var value) ? Payload(value) : null;
+        var returned = withReturn && row.TryGetProperty("return", out _);
+        return new BatchMinion(name, state)
+        {
+            DispatchedAt = Number(row, "dispatched_at"),
+            Reason = String(row, "reason"),
+            Retcode = Number(row, "retcode") is { } retcode ? (long)retcode : null,
+            RetcodeDetail = row.TryGetProperty("retcode_detail", out var detail) && detail.ValueKind == JsonValueKind.Object ? Map(detail) : null,
+            Outcome = Enum.TryParse<BatchMinionOutcome>(String(row, "outcome"), ignoreCase: true, out var outcome) ? outcome : null,
+            Return = ret,
+            Outputter = String(row, "outputter"),
+            LateReturn = row.TryGetProperty("late_return", out var late) && late.ValueKind == JsonValueKind.True,
+            States = returned ? StateRun.Of(ret) : null,
+        };
+    }
+
+    /// <summary>
+    /// What <c>jobs.list_job</c> knows of a batch's minions: those in its <c>Result</c> returned, with a retcode when
+    /// the return stored one. It cannot tell pending from active, nor a timed-out minion from one not yet asked.
+    /// </summary>
+    public static IEnumerable<BatchMinion> ListJobMinions(JsonElement job, bool withReturn)
+    {
+        if (job.ValueKind != JsonValueKind.Object || !job.TryGetProperty("Result", out var result) || result.ValueKind != JsonValueKind.Object)
+        {
+            yield break;
+        }
+
+        foreach (var minion in result.EnumerateObject())
+        {
+            var stored = minion.Value;
+            if (stored.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var retcode = stored.TryGetProperty("retcode", out var code) ? Retcode.Collapse(Payload(code)) : (long?)null;
+            var failed = stored.TryGetProperty("success", out var success) && success.ValueKind == JsonValueKind.False;
+            var ret = withReturn && stored.TryGetProperty("return", out var value) ? Payload(value) : null;
+            yield return new BatchMinion(minion.Name, BatchMinionState.Done)
+            {
+                Retcode = retcode,
+                Outcome = failed ? BatchMinionOutcome.Failed : BatchMinionOutcomes.OfDone(retcode),
+                Return = ret,
+                Outputter = withReturn ? String(stored, "out") : null,
+                States = withReturn ? StateRun.Of(ret) : null,
+            };
+        }
+    }
+
     /// <summary>The runner's summary dict (reference §5.4) as a <see cref="BatchSummary"/>; it names no active minions.</summary>
     public static BatchSummary Summary(JsonElement summary) => new()
     {

@@ -31,6 +31,21 @@ public interface IBatchMaster
     /// <exception cref="SaltBatchException">InvalidJid, NotFound or AlreadyHalted (nothing sent); StopNotConfirmed; the master's own failures.</exception>
     Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The minions of one batch, as <c>Get-SaltBatchMinion</c> shows them: from <c>.batch.p</c>, or through salt-api
+    /// from the companion runner's <c>saltbatch.minions</c> (without it, what <c>jobs.list_job</c> can tell, with the
+    /// view's limitation saying so).
+    /// </summary>
+    /// <exception cref="SaltBatchException">InvalidJid, NotFound, Corrupt, AccessDenied (locally, possibly while enumerating); the master's own failures.</exception>
+    Task<BatchMinionView> GetMinionsAsync(string jid, BatchMinionQuery query, Action<string> log, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The batches still in the job cache that the query wants, newest first: scanned locally (entries that cannot
+    /// be read say why; <paramref name="progress"/> as it goes), or through the companion runner's <c>saltbatch.history</c>.
+    /// </summary>
+    /// <exception cref="SaltBatchException">The job cache cannot be listed; the master's own failures.</exception>
+    Task<IEnumerable<BatchHistoryEntry>> ListHistoryAsync(BatchHistoryQuery query, Action<BatchScanProgress>? progress, Action<string> log, CancellationToken cancellationToken);
+
     /// <summary>The minions whose outcome is Failed or TimedOut, in file order; null where the master cannot name them (salt-api).</summary>
     /// <exception cref="SaltBatchException">InvalidJid, NotFound, Corrupt, AccessDenied.</exception>
     Task<IReadOnlyList<string>?> GetUnsuccessfulMinionsAsync(string jid, CancellationToken cancellationToken);

@@ -47,6 +47,19 @@ public sealed class LocalBatchMaster : IBatchMaster
     public Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken) =>
         new BatchStopper(Catalog, _bus, _publisher, log).StopAsync(jid, options, cancellationToken);
 
+    public Task<BatchMinionView> GetMinionsAsync(string jid, BatchMinionQuery query, Action<string> log, CancellationToken cancellationToken)
+    {
+        var minions = Catalog.GetMinions(jid, query);
+        log($"Reading {Catalog.Layout.BatchStatePath(jid)} for JID {Jid.Describe(jid)}.");
+        return Task.FromResult(new BatchMinionView(minions));
+    }
+
+    public Task<IEnumerable<BatchHistoryEntry>> ListHistoryAsync(BatchHistoryQuery query, Action<BatchScanProgress>? progress, Action<string> log, CancellationToken cancellationToken)
+    {
+        log($"Scanning {Catalog.Layout.JobsDir} for {JobCacheLayout.BatchStateFileName} files.");
+        return Task.FromResult(Catalog.ListHistory(query.Matches, progress, cancellationToken));
+    }
+
     public Task<IReadOnlyList<string>?> GetUnsuccessfulMinionsAsync(string jid, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>?>(Catalog.GetMinions(jid, UnsuccessfulQuery).Select(minion => minion.Minion).ToList());
 

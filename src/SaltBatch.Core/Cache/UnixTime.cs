@@ -8,4 +8,7 @@ public static class UnixTime
         seconds is { } value && double.IsFinite(value) && value > 0 && value < 253402300800
             ? DateTime.SpecifyKind(DateTime.UnixEpoch.AddTicks((long)(value * TimeSpan.TicksPerSecond)), DateTimeKind.Utc)
             : null;
+
+    /// <summary>A UTC time as the Unix seconds the master compares with (<c>created</c>).</summary>
+    public static double FromUtc(DateTime utc) => (utc - DateTime.UnixEpoch).Ticks / (double)TimeSpan.TicksPerSecond;
 }

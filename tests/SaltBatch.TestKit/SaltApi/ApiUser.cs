@@ -9,10 +9,14 @@ namespace SaltBatch.TestKit.SaltApi;
 /// </summary>
 public sealed record ApiUser(string Name, string Password, JsonArray Perms)
 {
-    /// <summary>A batch operator (<c>'@runner': ['batch\..*']</c>) and a user who may log in but run no runner.</summary>
+    /// <summary>
+    /// A batch operator with the rules the README asks for (the batch runner, the companion runner, and
+    /// <c>jobs.list_job</c> for the fallback), one with the batch runner only, and a user who may log in but run no runner.
+    /// </summary>
     public static readonly IReadOnlyList<ApiUser> Defaults =
     [
-        new("saltbatch", "saltbatch-password", [new JsonObject { ["@runner"] = new JsonArray("batch\\..*") }]),
+        new("saltbatch", "saltbatch-password", [new JsonObject { ["@runner"] = new JsonArray("batch\\..*", "saltbatch\\..*", "jobs\\.list_job") }]),
+        new("batchonly", "batchonly-password", [new JsonObject { ["@runner"] = new JsonArray("batch\\..*") }]),
         new("viewer", "viewer-password", ["test.*"]),
     ];
 

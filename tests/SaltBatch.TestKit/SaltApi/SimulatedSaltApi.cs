@@ -30,6 +30,7 @@ public sealed class SimulatedSaltApi : IDisposable
     private readonly SimulatedSaltApiOptions _options;
     private readonly SimulatedMaster.SimulatedMaster _master;
     private readonly SimulatedBatchRunner _runner;
+    private readonly StandinRunners _standins;
     private readonly TcpListener _listener;
     private readonly X509Certificate2? _certificate;
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
@@ -41,6 +42,7 @@ public sealed class SimulatedSaltApi : IDisposable
         _master = master;
         _options = options;
         _runner = new SimulatedBatchRunner(master);
+        _standins = new StandinRunners(master.CacheDirectory, master.Options.HashType, options.CompanionRunner, options.CompanionOptions);
         if (options.Tls)
         {
             _certificate = SelfSignedCertificate.Create(options.CertificateDirectory, out var certificatePath);
@@ -263,6 +265,9 @@ public sealed class SimulatedSaltApi : IDisposable
                     break;
                 case "batch.status" or "batch.stop" when _options.BatchRunner:
                     result = $"\nPassed invalid arguments: {fun}() missing 1 required positional argument: 'jid'\n\nUsage:\n...";
+                    break;
+                case var other when _standins.Has(other):
+                    result = await _standins.CallAsync(other, kwargs, session.User.Name, _closing.Token);
                     break;
                 default:
                     // verify_fun raises CommandExecutionError for a function the master does not have, and a runner

@@ -18,6 +18,15 @@ public sealed record SimulatedSaltApiOptions
     /// <summary>The master has <c>salt/runners/batch.py</c> (a master before it answers 500 to <c>batch.*</c>).</summary>
     public bool BatchRunner { get; init; } = true;
 
+    /// <summary>
+    /// The companion runner file the master loads (<c>runner_dirs</c>), whose <c>saltbatch.*</c> functions it then
+    /// serves through <see cref="StandinRunners"/>; null: not installed (salt-api answers 500, as for any missing runner).
+    /// </summary>
+    public string? CompanionRunner { get; init; }
+
+    /// <summary>Master options the companion runner sees in <c>__opts__</c>, each <c>key=JSON</c> (e.g. <c>saltbatch={"return_readers": ["saltbatch"]}</c>).</summary>
+    public IReadOnlyList<string> CompanionOptions { get; init; } = [];
+
     /// <summary><c>batch.list_active</c> raises inside the runner, which salt-api answers with the same bare 500.</summary>
     public bool ListActiveRaises { get; init; }
 

@@ -15,7 +15,7 @@ public static class SandboxCommand
 {
     public const string Name = "sandbox";
 
-    public const string Usage = "sandbox --root DIR [--step-ms N (default 1500)] [--seed N]";
+    public const string Usage = "sandbox --root DIR [--step-ms N (default 1500)] [--seed N] [--companion-runner FILE]";
 
     /// <summary>The one minion that never answers a ping, so Start-SaltBatch shows its warning in the sandbox too.</summary>
     public const string DownMinion = "app04.dc1.example.com";
@@ -43,6 +43,7 @@ public static class SandboxCommand
                     "--root" => options with { RootDirectory = Path.GetFullPath(Value()) },
                     "--step-ms" => options with { StepInterval = TimeSpan.FromMilliseconds(SimulatedMasterCommand.ParsePositive(flag, Value())) },
                     "--seed" => options with { Seed = SimulatedMasterCommand.ParseInt(flag, Value()) },
+                    "--companion-runner" => options with { Api = options.Api! with { CompanionRunner = Path.GetFullPath(Value()) } },
                     _ => throw new ArgumentException($"unknown option {flag}"),
                 };
             }

@@ -21,7 +21,7 @@ public static class SimulatedMasterCommand
         "[--ipc-mode ipc|tcp] [--ret-port N] [--pull-port N] [--pub-port N] [--accepted-minions m1,m2] " +
         "[--down-minions m3,m4] [--never-halt] [--drop-events] [--auth-error] [--acl-error] [--silent] [--no-minions] [--no-publish-pull-ipc] " +
         "[--drive-batches [--step-ms N] [--seed N] [--instant-returns]] [--index-churn] [--index-traffic] [--never-adopt] [--subscribe-delay-ms N] [--minimum-auth-version N] " +
-        "[--api [--api-port N] [--api-http] [--api-no-runner-client] [--api-no-batch-runner] [--api-list-active-raises] [--api-token-expire-s N] [--api-delay-ms N]]";
+        "[--api [--api-port N] [--api-http] [--api-no-runner-client] [--api-no-batch-runner] [--api-list-active-raises] [--api-token-expire-s N] [--api-delay-ms N] [--api-companion-runner FILE [--api-companion-opt KEY=JSON]...]]";
 
     private static readonly TimeSpan StopFilePoll = TimeSpan.FromMilliseconds(100);
 
@@ -125,6 +125,8 @@ public static class SimulatedMasterCommand
                 "--api-no-batch-runner" => options with { Api = ApiOf(options) with { BatchRunner = false } },
                 "--api-list-active-raises" => options with { Api = ApiOf(options) with { ListActiveRaises = true } },
                 "--api-token-expire-s" => options with { Api = ApiOf(options) with { TokenExpire = TimeSpan.FromSeconds(ParsePositive(flag, Value())) } },
+                "--api-companion-runner" => options with { Api = ApiOf(options) with { CompanionRunner = Path.GetFullPath(Value()) } },
+                "--api-companion-opt" => options with { Api = ApiOf(options) with { CompanionOptions = [.. ApiOf(options).CompanionOptions, Value()] } },
                 "--api-delay-ms" => options with { Api = ApiOf(options) with { RunnerDelay = TimeSpan.FromMilliseconds(ParseInt(flag, Value())) } },
                 _ => throw new ArgumentException($"unknown option {flag}"),
             };
