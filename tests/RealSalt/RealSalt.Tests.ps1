@@ -25,7 +25,7 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
         $script:RunnerDir = (Resolve-Path (Join-Path $repoRoot 'src/salt/_runners')).Path
         # gather_job_timeout 2: a master-driven batch marks a minion failed after timeout + gather_job_timeout, so a
         # short -Timeout gives a timed-out minion in seconds.
-        $script:Salt = Start-RealSalt $Found -Transport $Transport -Minions 3 -Down node9 -Api -MasterOption 'gather_job_timeout: 2', "runner_dirs: ['$RunnerDir']"
+        $script:Salt = Start-RealSalt $Found -Transport $Transport -Minions 3 -Down node9 -Api -MasterOption 'gather_job_timeout: 2', "runner_dirs: ['$RunnerDir']", 'saltbatch: {return_readers: [alice]}'
         # In the master's file_roots: an SLS with a state that fails, so a state.apply returns retcode 2 from done minions.
         $null = New-Item -ItemType Directory -Force -Path (Join-Path $Salt.Directory 'srv/salt')
         Set-Content -LiteralPath (Join-Path $Salt.Directory 'srv/salt/rollout.sls') -Value @(
@@ -332,6 +332,23 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
                 Stop-SaltBatch -Jid $running.Jid -Kill -ErrorAction SilentlyContinue
                 Stop-StrayJob $running.Jid $inFlight
             }
+        }
+
+        It 'lists minions (returns too, for a return reader) and the history through the companion runner and the genuine salt-api as the local cmdlets do' {
+            $settled = @($Started | Where-Object { (Get-SaltBatch -Jid $_).State -ne 'Running' })
+            $settled.Count | Should -BeGreaterOrEqual 3
+            foreach ($jid in $settled) {
+                $remote = @(Get-SaltBatchMinion -Jid $jid -Master "real-$Transport" -IncludeReturn)
+                $local = @(Get-SaltBatchMinion -Jid $jid -IncludeReturn)
+                $format = { "$($_.Minion) $($_.State) $($_.Outcome) $($_.Retcode) $($_.Reason) $($_.DispatchedAt) $($_.Outputter) $($_.StatesFailed) $($_.Return | ConvertTo-Json -Depth 8 -Compress)" }
+                @($remote | ForEach-Object $format) | Should -Be @($local | ForEach-Object $format) -Because "batch $jid"
+                @($remote.Master | Select-Object -Unique) | Should -Be "real-$Transport"
+            }
+
+            $history = @(Get-SaltBatch -Master "real-$Transport")
+            $history.Jid | Should -Be @(Get-SaltBatch).Jid
+            $history.Jid | Should -Contain $settled[0]
+            @(Get-SaltBatch -Master "real-$Transport" -State Halted).Jid | Should -Be @(Get-SaltBatch -State Halted).Jid
         }
 
         It 'stops a batch through salt-api and confirms the genuine BatchManager halted it' {
