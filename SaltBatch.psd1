@@ -12,7 +12,7 @@
     CompatiblePSEditions = @('Core')
 
     # Explicit lists: no wildcards, so module auto-loading and discovery stay fast and exact.
-    CmdletsToExport      = @('Get-SaltBatch', 'Get-SaltActiveBatch', 'Get-SaltBatchMinion', 'Get-SaltMasterConfig', 'Start-SaltBatch', 'Stop-SaltBatch', 'Wait-SaltBatch', 'Restart-SaltBatch', 'Connect-SaltMaster', 'Get-SaltMasterConnection', 'Disconnect-SaltMaster')
+    CmdletsToExport      = @('Get-SaltBatch', 'Get-SaltActiveBatch', 'Get-SaltBatchMinion', 'Get-SaltMasterConfig', 'Start-SaltBatch', 'Stop-SaltBatch', 'Wait-SaltBatch', 'Restart-SaltBatch', 'Connect-SaltMaster', 'Get-SaltMasterConnection', 'Disconnect-SaltMaster', 'Install-SaltBatchRunner')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -1,3 +1,4 @@
+using SaltBatch.Core.Companion;
 using SaltBatch.Core.Config;
 
 namespace SaltBatch;
@@ -27,6 +28,13 @@ public sealed class SaltMasterConfigInfo
         EventPubEndpoint = config.EventPubEndpoint.ToString();
         Timeout = config.Timeout;
         ActiveIndexPath = config.ActiveIndexPath;
+        ExtensionModules = config.ExtensionModules;
+        RunnerDirs = [.. config.RunnerDirs];
+        FileRoots = [.. config.FileRootsBase];
+        var runner = CompanionRunnerLocator.Find(config);
+        CompanionRunnerPath = runner.LoadedPath;
+        CompanionRunnerVersion = runner.LoadedVersion;
+        CompanionRunnerStaged = [.. runner.Staged];
     }
 
     public string ConfigFile { get; }
@@ -71,4 +79,25 @@ public sealed class SaltMasterConfigInfo
     public int Timeout { get; }
 
     public string ActiveIndexPath { get; }
+
+    /// <summary><c>extension_modules</c>: <c>runners/</c> beneath it is what <c>saltutil.sync_runners</c> fills.</summary>
+    public string ExtensionModules { get; }
+
+    /// <summary><c>runner_dirs</c>: directories the master loads runner modules from.</summary>
+    public string[] RunnerDirs { get; }
+
+    /// <summary><c>file_roots</c>' base environment.</summary>
+    public string[] FileRoots { get; }
+
+    /// <summary>
+    /// The companion runner (saltbatch) the master loads, first in its load order (extension_modules, then
+    /// runner_dirs); null: not installed (Install-SaltBatchRunner).
+    /// </summary>
+    public string? CompanionRunnerPath { get; }
+
+    /// <summary>The version of <see cref="CompanionRunnerPath"/> (what salt-run saltbatch.version says).</summary>
+    public string? CompanionRunnerVersion { get; }
+
+    /// <summary>Copies in file_roots' <c>_runners</c>, which the master loads only after <c>salt-run saltutil.sync_runners</c>.</summary>
+    public string[] CompanionRunnerStaged { get; }
 }

@@ -9,8 +9,9 @@ BeforeDiscovery {
 }
 
 Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -ForEach @(
-    @{ Transport = 'zeromq' }
-    @{ Transport = 'tcp' }
+    # Each installs the companion runner one of the two ways the README tells an admin.
+    @{ Transport = 'zeromq'; RunnerPlace = 'FileRoots' }
+    @{ Transport = 'tcp'; RunnerPlace = 'RunnerDirs' }
 ) {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
@@ -20,17 +21,21 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
         if (-not $Found.Available) { return }
 
         Import-SaltBatchModule | Out-Null
-        # The companion runner, installed the way the README tells an admin: its directory in the master's runner_dirs.
-        $repoRoot = if ($env:SALTBATCH_REPO_ROOT) { $env:SALTBATCH_REPO_ROOT } else { Join-Path $PSScriptRoot '../..' }
-        $script:RunnerDir = (Resolve-Path (Join-Path $repoRoot 'src/salt/_runners')).Path
+        # runner_dirs, empty until Install-SaltBatchRunner puts the companion runner there (RunnerPlace RunnerDirs).
+        $script:RunnerDir = Join-Path ([System.IO.Path]::GetTempPath()) ('sbrd.' + [guid]::NewGuid().ToString('n').Substring(0, 8))
+        $masterOptions = @('gather_job_timeout: 2', 'saltbatch: {return_readers: [alice]}')
+        if ($RunnerPlace -eq 'RunnerDirs') { $masterOptions += "runner_dirs: ['$RunnerDir']" }
         # gather_job_timeout 2: a master-driven batch marks a minion failed after timeout + gather_job_timeout, so a
         # short -Timeout gives a timed-out minion in seconds.
-        $script:Salt = Start-RealSalt $Found -Transport $Transport -Minions 3 -Down node9 -Api -MasterOption 'gather_job_timeout: 2', "runner_dirs: ['$RunnerDir']", 'saltbatch: {return_readers: [alice]}'
+        $script:Salt = Start-RealSalt $Found -Transport $Transport -Minions 3 -Down node9 -Api -MasterOption $masterOptions
         # In the master's file_roots: an SLS with a state that fails, so a state.apply returns retcode 2 from done minions.
         $null = New-Item -ItemType Directory -Force -Path (Join-Path $Salt.Directory 'srv/salt')
         Set-Content -LiteralPath (Join-Path $Salt.Directory 'srv/salt/rollout.sls') -Value @(
             'configured:', '  test.succeed_with_changes: []',
             'broken:', '  test.fail_without_changes:', '    - comment: the rollout check failed')
+        # The companion runner, installed as the README tells the master's admin.
+        $script:RunnerInstall = Install-SaltBatchRunner -ConfigPath $Salt.config -Destination $RunnerPlace -Confirm:$false
+        $script:RunnerSync = if ($RunnerPlace -eq 'FileRoots') { Invoke-RealSaltCli $Salt salt-run saltutil.sync_runners --out=json }
         $script:PreviousConfig = $env:SALT_MASTER_CONFIG
         # As an admin on the master host would have it: every cmdlet finds this master without -ConfigPath.
         $env:SALT_MASTER_CONFIG = $Salt.config
@@ -75,6 +80,7 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
         if ($Found.Available) {
             $env:SALT_MASTER_CONFIG = $PreviousConfig
             Get-SaltMasterConnection -ErrorAction SilentlyContinue | Disconnect-SaltMaster -ErrorAction SilentlyContinue
+            Remove-Item -LiteralPath $RunnerDir -Recurse -Force -ErrorAction SilentlyContinue
         }
         Stop-RealSalt $Salt
     }
@@ -221,8 +227,25 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
             Get-Content -Raw -LiteralPath $transcript | Should -Match "What if: .*3 minion\(s\) of batch $($batch.Jid): node"
         }
 
-        It 'lists through the companion runner (genuine salt-run, runner_dirs) the same minions, outcomes and retcodes as Get-SaltBatchMinion' {
-            (Invoke-RealSaltCli $Salt salt-run saltbatch.version --out=json | ConvertFrom-Json) | Should -Be '0.1.0'
+        It 'has the companion runner Install-SaltBatchRunner installed (runner_dirs, or file_roots and saltutil.sync_runners) loaded by the genuine master, as Get-SaltMasterConfig says' {
+            $RunnerInstall.Changed | Should -BeTrue
+            $RunnerInstall.Place | Should -Be $RunnerPlace
+            $config = Get-SaltMasterConfig
+            if ($RunnerPlace -eq 'FileRoots') {
+                $RunnerInstall.Path | Should -Be (Join-Path $Salt.Directory 'srv/salt/_runners/saltbatch.py')
+                ($RunnerSync -join "`n" | ConvertFrom-Json) | Should -Contain 'runners.saltbatch'
+                $config.CompanionRunnerPath | Should -Be (Join-Path $config.ExtensionModules 'runners/saltbatch.py')
+                $config.CompanionRunnerStaged | Should -Be @($RunnerInstall.Path)
+            }
+            else {
+                $RunnerInstall.Path | Should -Be (Join-Path $RunnerDir 'saltbatch.py')
+                $config.CompanionRunnerPath | Should -Be $RunnerInstall.Path
+            }
+            $config.CompanionRunnerVersion | Should -Be '0.1.0'
+            (Invoke-RealSaltCli $Salt salt-run saltbatch.version --out=json | ConvertFrom-Json) | Should -Be $config.CompanionRunnerVersion
+        }
+
+        It 'lists through the companion runner (genuine salt-run) the same minions, outcomes and retcodes as Get-SaltBatchMinion' {
             $settled = @($Started | Where-Object { (Get-SaltBatch -Jid $_).State -ne 'Running' })
             $settled.Count | Should -BeGreaterOrEqual 3
             $listed = 0

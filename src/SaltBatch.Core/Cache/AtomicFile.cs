@@ -20,6 +20,9 @@ public static class AtomicFile
     /// <exception cref="IOException">Any other failure (a full disk, a read-only cache); the temp file is gone.</exception>
     public static void Write(string path, byte[] content) => Write(path, content, unchanged: null);
 
+    /// <summary>The same, giving a new target <paramref name="modeForNew"/> instead of 0600 (an existing one keeps its own).</summary>
+    public static void Write(string path, byte[] content, UnixFileMode modeForNew) => Write(path, content, unchanged: null, modeForNew);
+
     /// <summary>
     /// The same, but only if the target is still the version read before: checked just before the rename, so a
     /// read-modify-write never replaces a newer file it has not seen.
@@ -28,7 +31,7 @@ public static class AtomicFile
     /// <returns>False, with nothing written, when another writer replaced the target meanwhile.</returns>
     public static bool WriteIfUnchanged(string path, byte[] content, FileVersion? unchangedSince) => Write(path, content, () => FileVersion.Of(path) == unchangedSince);
 
-    private static bool Write(string path, byte[] content, Func<bool>? unchanged)
+    private static bool Write(string path, byte[] content, Func<bool>? unchanged, UnixFileMode? modeForNew = null)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var temp = Path.Combine(directory, TempPrefix + Path.GetRandomFileName().Replace(".", string.Empty, StringComparison.Ordinal));
@@ -40,6 +43,11 @@ public static class AtomicFile
             {
                 created = true;
                 stream.Write(content);
+                if (modeForNew is { } mode && !OperatingSystem.IsWindows() && !File.Exists(path))
+                {
+                    File.SetUnixFileMode(stream.SafeFileHandle, mode);
+                }
+
                 CopyModeAndOwner(path, stream);
             }
 

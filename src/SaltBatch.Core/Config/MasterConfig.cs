@@ -61,6 +61,15 @@ public sealed record MasterConfig
 
     public int MaxEventSize { get; init; } = MasterDefaults.MaxEventSize;
 
+    /// <summary><c>extension_modules</c>: where <c>saltutil.sync_runners</c> puts <c>runners/</c>, loaded before <c>runner_dirs</c>.</summary>
+    public string ExtensionModules { get; init; } = MasterDefaults.ExtensionModules;
+
+    /// <summary><c>runner_dirs</c>: directories the master loads runner modules from, as they are.</summary>
+    public IReadOnlyList<string> RunnerDirs { get; init; } = [];
+
+    /// <summary><c>file_roots</c>' <c>base</c> environment: where <c>salt://_runners/</c> lives before a sync.</summary>
+    public IReadOnlyList<string> FileRootsBase { get; init; } = MasterDefaults.FileRootsBase;
+
     public string JobsDir => Path.Join(CacheDir, "jobs");
 
     public string ActiveIndexPath => Path.Join(CacheDir, "batch_active.p");

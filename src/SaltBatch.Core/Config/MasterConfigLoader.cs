@@ -103,6 +103,9 @@ public static class MasterConfigLoader
             ExtJobCache = options.String("ext_job_cache", MasterDefaults.ExtJobCache, nullIsEmpty: true),
             OrderMasters = options.Bool("order_masters", MasterDefaults.OrderMasters),
             MaxEventSize = options.Int("max_event_size", MasterDefaults.MaxEventSize, 1, int.MaxValue),
+            ExtensionModules = RootDirPrefix.Apply(options.String("extension_modules", MasterDefaults.ExtensionModules, nullIsEmpty: true) is { Length: > 0 } extmods ? extmods : MasterDefaults.ExtensionModules, rootDir),
+            RunnerDirs = options.StringList("runner_dirs", []),
+            FileRootsBase = options.RootsOf("file_roots", "base", MasterDefaults.FileRootsBase),
         };
     }
 }

@@ -21,4 +21,10 @@ internal static class MasterDefaults
     public const string ExtJobCache = "";
     public const bool OrderMasters = false;
     public const int MaxEventSize = 1048576;
+
+    /// <summary>DEFAULT_MASTER_OPTS' extension_modules: not derived from a changed cachedir, but re-rooted under root_dir.</summary>
+    public const string ExtensionModules = "/var/cache/salt/master/extmods";
+
+    /// <summary>file_roots' base environment (salt.syspaths BASE_FILE_ROOTS_DIR and SPM_FORMULA_PATH).</summary>
+    public static readonly IReadOnlyList<string> FileRootsBase = ["/srv/salt", "/srv/spm/salt"];
 }

@@ -62,6 +62,39 @@ internal sealed class OptionReader
         return value as bool? ?? throw Invalid(key, value, source, "true or false");
     }
 
+    /// <summary>A list of text (runner_dirs); empty means none.</summary>
+    public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback)
+    {
+        if (!settings.TryGet(key, out var value, out var source))
+        {
+            return fallback;
+        }
+
+        return value switch
+        {
+            null => [],
+            IReadOnlyList<object?> items when items.All(item => item is string) => items.Cast<string>().ToArray(),
+            _ => throw Invalid(key, value, source, "a list of paths"),
+        };
+    }
+
+    /// <summary>One environment's list of a roots mapping (file_roots: {base: [...]}); a missing environment is none.</summary>
+    public IReadOnlyList<string> RootsOf(string key, string environment, IReadOnlyList<string> fallback)
+    {
+        if (!settings.TryGet(key, out var value, out var source))
+        {
+            return fallback;
+        }
+
+        return value switch
+        {
+            null => [],
+            IReadOnlyDictionary<string, object?> roots when !roots.TryGetValue(environment, out var paths) || paths is null => [],
+            IReadOnlyDictionary<string, object?> roots when roots[environment] is IReadOnlyList<object?> items && items.All(item => item is string) => items.Cast<string>().ToArray(),
+            _ => throw Invalid(key, value, source, $"a mapping of environments to lists of paths, such as {{{environment}: [/srv/salt]}}"),
+        };
+    }
+
     public bool? NullableBool(string key)
     {
         if (!settings.TryGet(key, out var value, out var source) || value is null)

@@ -56,6 +56,10 @@ public static partial class UnixAccounts
             ? (owner, (UnixFileMode)mode)
             : null;
 
+    /// <summary>The owner and permission bits of a directory, following links (each path component is checked on its own); null when there is none.</summary>
+    public static (UnixOwner Owner, UnixFileMode Mode)? OwnerAndModeOfDirectory(string path) =>
+        Directory.Exists(path) && Stat(path) is var (owner, mode) ? (owner, (UnixFileMode)mode) : null;
+
     /// <summary>statx(2) of a path: its owner and its permission bits, or null when it cannot be examined.</summary>
     private static (UnixOwner Owner, int Mode)? Stat(string path, bool followLinks = true) =>
         Statx.Of(path, followLinks) is { } stat ? (stat.Owner, stat.Mode) : null;

@@ -63,6 +63,45 @@ public static partial class UnixFiles
         }
     }
 
+    /// <summary>
+    /// The path with every symlink resolved (realpath(3)) as far as it exists, the missing rest appended: the
+    /// directories a write there really goes through.
+    /// </summary>
+    public static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            return full;
+        }
+
+        var missing = new Stack<string>();
+        var existing = full;
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            missing.Push(Path.GetFileName(existing));
+            existing = parent;
+        }
+
+        var resolved = ResolvePath(existing, IntPtr.Zero);
+        if (resolved == IntPtr.Zero)
+        {
+            return full;
+        }
+
+        try
+        {
+            return Path.Combine([Marshal.PtrToStringUTF8(resolved)!, .. missing]);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(resolved);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr ResolvePath(string path, IntPtr resolved);
+
     [LibraryImport("libc", EntryPoint = "mkdir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int MakeDirectory(string path, uint mode);
 
