@@ -10,7 +10,7 @@ BeforeAll {
 Describe 'SaltBatch module' {
     It 'declares exactly the SaltBatch cmdlets in its manifest' {
         $script:Manifest.CmdletsToExport | Sort-Object |
-            Should -Be @('Connect-SaltMaster', 'Disconnect-SaltMaster', 'Get-SaltActiveBatch', 'Get-SaltBatch', 'Get-SaltBatchMinion', 'Get-SaltMasterConfig', 'Get-SaltMasterConnection', 'Restart-SaltBatch', 'Start-SaltBatch', 'Stop-SaltBatch', 'Wait-SaltBatch')
+            Should -Be @('Connect-SaltMaster', 'Disconnect-SaltMaster', 'Get-SaltActiveBatch', 'Get-SaltBatch', 'Get-SaltBatchMinion', 'Get-SaltMasterConfig', 'Get-SaltMasterConnection', 'Install-SaltBatchRunner', 'Restart-SaltBatch', 'Start-SaltBatch', 'Stop-SaltBatch', 'Wait-SaltBatch')
     }
 
     It 'exports exactly the cmdlets its manifest declares' {

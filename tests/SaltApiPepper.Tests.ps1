@@ -31,7 +31,7 @@ Describe 'salt-pepper against the simulated salt-api' {
         $Seen.user | Should -Be 'saltbatch'
         $Seen.eauth | Should -Be 'pam'
         $Seen.token_is_hex | Should -BeTrue
-        $Seen.perms[0].'@runner' | Should -Be 'batch\..*'
+        $Seen.perms[0].'@runner' | Should -Be @('batch\..*', 'saltbatch\..*', 'jobs\.list_job')
     }
 
     It 'calls batch.list_active and batch.status through the runner client and gets the runner''s summary' {

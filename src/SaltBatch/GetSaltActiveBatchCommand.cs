@@ -21,37 +21,24 @@ public sealed class GetSaltActiveBatchCommand : SaltCmdletBase
     protected override void EndProcessing()
     {
         var masters = Masters(Master);
-        var results = MasterFanOut.Start(masters, master => master.ListActiveAsync(Note, _stopping.Token));
-        foreach (var pending in results)
+        WriteEachMaster(masters, MasterFanOut.Start(masters, master => master.ListActiveAsync(Note, _stopping.Token)), WriteEntries);
+    }
+
+    private void WriteEntries(IReadOnlyList<ActiveBatchEntry> entries, string master)
+    {
+        foreach (var entry in entries)
         {
-            var result = pending.GetAwaiter().GetResult();
-            FlushNotes();
-            if (result.Failure is { } failure)
+            if (entry.Failure is not null)
             {
-                // One master asked: it not answering is a broken environment. Several: it is that master's error.
-                if (masters.Count == 1)
-                {
-                    ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, result.Master.Name));
-                }
-
-                WriteFailure(failure, result.Master.Name);
-                continue;
+                WriteFailure(entry.Failure, entry.Jid);
             }
-
-            foreach (var entry in result.Value!)
+            else if (entry.Summary is null)
             {
-                if (entry.Failure is not null)
-                {
-                    WriteFailure(entry.Failure, entry.Jid);
-                }
-                else if (entry.Summary is null)
-                {
-                    WriteVerbose($"Dropped active batch {entry.Jid} as salt-run batch.list_active does: {entry.DroppedBecause}");
-                }
-                else
-                {
-                    WriteObject(new SaltBatchInfo(entry.Summary, DateTimeOffset.UtcNow, result.Master.Name));
-                }
+                WriteVerbose($"Dropped active batch {entry.Jid} as salt-run batch.list_active does: {entry.DroppedBecause}");
+            }
+            else
+            {
+                WriteObject(new SaltBatchInfo(entry.Summary, DateTimeOffset.UtcNow, master));
             }
         }
     }

@@ -115,37 +115,9 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
 
         var filter = new BatchHistoryFilter(State, Function, Target, User, After, Before);
         var masters = Masters(Master);
-        var results = MasterFanOut.Start(masters, master => master.ListHistoryAsync(filter.Query, ReportProgress, Note, _stopping.Token));
         try
         {
-            foreach (var pending in results)
-            {
-                var result = pending.GetAwaiter().GetResult();
-                FlushNotes();
-                if (result.Failure is { } failure)
-                {
-                    // One master asked: it not answering is a broken environment. Several: it is that master's error.
-                    if (masters.Count == 1)
-                    {
-                        ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, result.Master.Name));
-                    }
-
-                    WriteFailure(failure, result.Master.Name);
-                    continue;
-                }
-
-                foreach (var entry in result.Value!)
-                {
-                    if (entry.Failure is not null)
-                    {
-                        WriteFailure(entry.Failure, entry.Path);
-                    }
-                    else
-                    {
-                        WriteObject(new SaltBatchInfo(entry.Summary!, DateTimeOffset.UtcNow, result.Master.Name));
-                    }
-                }
-            }
+            WriteEachMaster(masters, MasterFanOut.Start(masters, master => master.ListHistoryAsync(filter.Query, ReportProgress, Note, _stopping.Token)), WriteHistory);
         }
         catch (SaltBatchException exception)
         {
@@ -158,6 +130,22 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>Entries as they come (a local scan reads as it goes); one that could not be read is its file's error.</summary>
+    private void WriteHistory(IEnumerable<BatchHistoryEntry> entries, string master)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Failure is not null)
+            {
+                WriteFailure(entry.Failure, entry.Path);
+            }
+            else
+            {
+                WriteObject(new SaltBatchInfo(entry.Summary!, DateTimeOffset.UtcNow, master));
+            }
+        }
+    }
 
     private void ReportProgress(BatchScanProgress progress) =>
         WriteProgress(new ProgressRecord(ScanActivityId, ScanActivity, $"{progress.DirectoriesScanned} of {progress.DirectoriesTotal} directories, {progress.BatchesFound} batches found")

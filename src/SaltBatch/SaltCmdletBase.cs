@@ -103,6 +103,31 @@ public abstract class SaltCmdletBase : PSCmdlet
         return masters;
     }
 
+    /// <summary>
+    /// Each master's answer, in the masters' order, to <paramref name="write"/> with the master's name. A failure ends
+    /// the call when it was the only master asked (a broken environment); with several, it is that master's error.
+    /// </summary>
+    protected void WriteEachMaster<T>(IReadOnlyList<IBatchMaster> masters, IEnumerable<Task<MasterResult<T>>> results, Action<T, string> write)
+    {
+        foreach (var pending in results)
+        {
+            var result = pending.GetAwaiter().GetResult();
+            FlushNotes();
+            if (result.Failure is { } failure)
+            {
+                if (masters.Count == 1)
+                {
+                    ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, result.Master.Name));
+                }
+
+                WriteFailure(failure, result.Master.Name);
+                continue;
+            }
+
+            write(result.Value!, result.Master.Name);
+        }
+    }
+
     /// <summary>Checks a JID before any master is asked (one error, not one per master); false after writing SaltBatchInvalidJid.</summary>
     protected bool ValidJid(string jid)
     {
