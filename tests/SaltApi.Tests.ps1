@@ -194,8 +194,14 @@ Describe 'Reading through salt-api' {
 
     It 'refuses what salt-api cannot do yet with SaltApiNotSupported, naming the way to get it, and sends nothing' {
         $before = @(Get-MasterJournal $Alpha -Kind 'api-call').Count
-        { Start-SaltBatch -Target 'web*' -Function test.ping -BatchSize 2 -Master alpha } | Should -Throw -ErrorId 'SaltApiNotSupported,SaltBatch.StartSaltBatchCommand' -ExpectedMessage '*Starting a batch (Start-SaltBatch) needs the master host*Invoke-Command -HostName*'
+        { Restart-SaltBatch -Jid $HaltedJid -Master alpha -Confirm:$false } | Should -Throw -ErrorId 'SaltApiNotSupported,SaltBatch.RestartSaltBatchCommand' -ExpectedMessage '*Restarting a batch (Restart-SaltBatch) needs the master host*Invoke-Command -HostName*'
         @(Get-MasterJournal $Alpha -Kind 'api-call').Count | Should -Be $before
+        Get-MasterJournal $Alpha -Kind 'publish-received' | Should -BeNullOrEmpty
+    }
+
+    It 'starts through salt-api only with the companion runner: without it, SaltApiRunnerNotInstalled, and nothing is published' {
+        { Start-SaltBatch -Target 'web*' -Function test.ping -BatchSize 2 -Master alpha -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SaltApiRunnerNotInstalled,SaltBatch.StartSaltBatchCommand' -ExpectedMessage '*companion runner is not installed*Install-SaltBatchRunner*'
         Get-MasterJournal $Alpha -Kind 'publish-received' | Should -BeNullOrEmpty
     }
 

@@ -14,21 +14,14 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
 
     protected override void StopProcessing() => _stopping.Cancel();
 
-    /// <summary>Starts one batch and writes it; a failure of the environment ends the call, any other is one error.</summary>
+    /// <summary>Starts one batch on one master; a failure of the environment ends the call, any other is one error.</summary>
     /// <returns>False when the call is being stopped, so no further batch should be started.</returns>
-    protected bool StartBatch(StartOptions options, object? errorTarget)
+    protected bool StartBatch(IBatchMaster master, StartOptions options, object? errorTarget)
     {
         var log = new List<string>();
-        var starter = new BatchStarter(
-            Catalog.Layout,
-            Config.User,
-            Config.GatherJobTimeout,
-            MasterConnections.Bus(Config),
-            () => MasterConnections.Publisher(Config),
-            log.Add);
         try
         {
-            var outcome = starter.StartAsync(options, _stopping.Token).GetAwaiter().GetResult();
+            var outcome = master.StartAsync(options, log.Add, _stopping.Token).GetAwaiter().GetResult();
             if (_stopping.IsCancellationRequested)
             {
                 // Stopped after the commit point: the batch runs, but a stopping pipeline takes no output, so the
@@ -38,12 +31,12 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
             }
 
             log.ForEach(WriteVerbose);
-            foreach (var down in outcome.Ping.Down)
+            foreach (var down in outcome.Down)
             {
                 WriteWarning($"Minion {down} did not respond. No job will be sent.");
             }
 
-            foreach (var unknown in outcome.Ping.Missing)
+            foreach (var unknown in outcome.Missing)
             {
                 WriteWarning($"Minion {unknown} has no accepted key on the master. No job will be sent.");
             }
@@ -53,7 +46,7 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
                 WriteWarning($"Batch {outcome.Jid} is written, but salt/batch/{outcome.Jid}/new could not be fired ({failure.Message}); the master's BatchManager adopts it from the active index on its next tick.");
             }
 
-            WriteObject(new SaltBatchInfo(outcome.State.ToSummary(), DateTimeOffset.UtcNow, SaltMasters.ThisHostName));
+            WriteObject(new SaltBatchInfo(outcome.Summary, DateTimeOffset.UtcNow, master.Name));
             return true;
         }
         catch (SaltBatchException exception)
@@ -74,8 +67,8 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
         }
     }
 
-    private string StartedDespiteStop(StartOutcome outcome) =>
+    private string StartedDespiteStop(StartedBatch outcome) =>
         $"{MyInvocation.MyCommand.Name} was stopped after batch {outcome.Jid} was written: the master's BatchManager runs it " +
-        $"({outcome.State.Minions.Count} minion(s), {outcome.State.BatchSize} at a time, {outcome.State.Function}). " +
+        $"({outcome.Summary.Total} minion(s), {outcome.Summary.BatchSize} at a time, {outcome.Summary.Function}). " +
         $"Stop-SaltBatch -Jid {outcome.Jid} stops it; Get-SaltBatch -Jid {outcome.Jid} shows it.";
 }

@@ -173,7 +173,7 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
             return true;
         }
 
-        return StartBatch(options, jid);
+        return StartBatch(LocalMaster, options, jid);
     }
 
     /// <summary>One step for one batch: its failure is that batch's error, and the others go on; a denied read ends the call.</summary>
@@ -208,8 +208,9 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
             : Outcome.Select(outcome => Enum.Parse<BatchMinionOutcome>(outcome, ignoreCase: true)).ToHashSet();
     }
 
-    private TimeSpan PingTimeout() =>
-        TimeSpan.FromSeconds(MyInvocation.BoundParameters.ContainsKey(nameof(PingTimeoutSec)) ? PingTimeoutSec : Config.Timeout);
+    /// <summary>-PingTimeoutSec, or null for the master's own <c>timeout</c>.</summary>
+    private TimeSpan? PingTimeout() =>
+        MyInvocation.BoundParameters.ContainsKey(nameof(PingTimeoutSec)) ? TimeSpan.FromSeconds(PingTimeoutSec) : null;
 
     /// <summary>The earlier batch's parameters, with whatever was given on the command line in their place.</summary>
     private StartOptions WithOverrides(StartOptions original, PullFraming framing)

@@ -41,7 +41,7 @@ public abstract class SaltCmdletBase : PSCmdlet
 
     /// <summary>The master on this host, as one of the masters a cmdlet can work on.</summary>
     protected LocalBatchMaster LocalMaster => _localMaster ??= new LocalBatchMaster(
-        SaltMasters.ThisHostName, Catalog, MasterConnections.Bus(Config), () => MasterConnections.Publisher(Config));
+        SaltMasters.ThisHostName, Config, Catalog, MasterConnections.Bus(Config), () => MasterConnections.Publisher(Config));
 
     /// <summary>Whether the cmdlet reads the job cache (and so needs it to exist and be enterable).</summary>
     protected virtual bool NeedsCache => true;

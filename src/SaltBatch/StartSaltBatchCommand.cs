@@ -69,13 +69,11 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
     [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
     public string Framing { get; set; } = nameof(PullFraming.Auto);
 
-    /// <summary>Only this host's master: salt-api has no route that starts a master-driven batch (start-and-api §1.11).</summary>
+    /// <summary>The masters to start it on: this host's by default; through salt-api, the companion runner's saltbatch.start starts it.</summary>
     [Parameter]
     [SaltMasterArgument]
     [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
     public SaltMasterConnection[]? Master { get; set; }
-
-    protected override void BeginProcessing() => RequireThisHost(Master, "Starting a batch (Start-SaltBatch)");
 
     protected override void ProcessRecord()
     {
@@ -86,15 +84,17 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
     protected override void EndProcessing()
     {
         var options = BuildOptions();
-        var pingTimeout = options.PingTimeout.TotalSeconds;
-        if (!ShouldProcess(
-            $"Salt minions of {options.Target} that answer test.ping within {pingTimeout}s",
-            $"Start a batch of {options.Function}, {options.BatchSize} at a time"))
+        var pingWait = options.PingTimeout is { } pingTimeout ? $"{pingTimeout.TotalSeconds}s" : "the master's timeout";
+        foreach (var master in Masters(Master))
         {
-            return;
+            if (ShouldProcess(
+                    $"Salt minions of {options.Target} on '{master.Name}' that answer test.ping within {pingWait}",
+                    $"Start a batch of {options.Function}, {options.BatchSize} at a time")
+                && !StartBatch(master, options, errorTarget: master.Name))
+            {
+                return;
+            }
         }
-
-        StartBatch(options, errorTarget: null);
     }
 
     /// <summary>Everything PowerShell could not check while binding; a mistake here ends the call before anything is sent.</summary>
@@ -119,7 +119,7 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
                 BatchWait = BatchWait,
                 FailHard = FailHard,
                 TimeoutSeconds = Timeout,
-                PingTimeout = TimeSpan.FromSeconds(MyInvocation.BoundParameters.ContainsKey(nameof(PingTimeoutSec)) ? PingTimeoutSec : Config.Timeout),
+                PingTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(PingTimeoutSec)) ? TimeSpan.FromSeconds(PingTimeoutSec) : null,
                 Returner = Return,
                 Framing = ResolveFraming(Framing).Framing,
             };

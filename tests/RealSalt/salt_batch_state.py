@@ -9,7 +9,7 @@ Loads the master options with salt.config.master_config and the state with salt.
 {"summary": {...}, "minions": {"<id>": {"state": "pending|active|done|failed", "dispatched": float|null,
 "retcode": int|null, "reason": str|null}}, "launch": {what the BatchManager publishes each sub-batch with: "fun", "arg",
 "kwargs", "batch_size", "batch_wait", "timeout", "failhard", "ret", and SaltBatch's "saltbatch_relaunch_of" if the
-state kept it}}. Prints null when Salt cannot read the file.
+state kept it}, "keys": [the state's keys, in its order]}. Prints null when Salt cannot read the file.
 """
 import json
 import sys
@@ -43,7 +43,7 @@ def main(config_path, jid):
     summary = salt.runners.batch._summary(state)  # pylint: disable=protected-access
     launch_keys = ("fun", "arg", "kwargs", "batch_size", "batch_wait", "timeout", "failhard", "ret", "saltbatch_relaunch_of")
     launch = {key: state[key] for key in launch_keys if key in state}
-    print(json.dumps({"summary": summary, "minions": per_minion(state), "launch": launch}, default=str))
+    print(json.dumps({"summary": summary, "minions": per_minion(state), "launch": launch, "keys": list(state)}, default=str))
     return 0
 
 

@@ -169,6 +169,51 @@ public sealed class SaltApiBatchMaster : IBatchMaster
         }
     }
 
+    /// <summary>
+    /// <c>saltbatch.start</c>, which pings as the master and writes the batch after the master's own checks of the
+    /// caller: the same state a local start writes, with the caller's eauth name as its user.
+    /// </summary>
+    public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, CancellationToken cancellationToken)
+    {
+        if (options.RelaunchOf is { } previous)
+        {
+            throw new SaltBatchException(
+                SaltFailureKind.NotSupportedRemotely,
+                $"Relaunching batch {previous} through salt-api ('{Name}', {Location}) is not supported yet: the companion runner starts new batches only. Run Restart-SaltBatch on the master host, or start the minions it names with Start-SaltBatch -Master {Name}.",
+                previous);
+        }
+
+        var kwarg = new JsonObject
+        {
+            ["tgt"] = SaltApiJson.FromPayload(options.Target.Value),
+            ["tgt_type"] = options.Target.Type,
+            ["job_fun"] = options.Function,
+            ["job_arg"] = SaltApiJson.FromPayload(options.Arguments.ToList()),
+            ["job_kwarg"] = new JsonObject(options.KeywordArguments.Select(keyword => KeyValuePair.Create(keyword.Key, SaltApiJson.FromPayload(keyword.Value)))),
+            ["batch"] = options.BatchSize.ToString(),
+            ["job_timeout"] = options.TimeoutSeconds,
+            ["failhard"] = options.FailHard,
+            ["batch_wait"] = options.BatchWait,
+            ["returner"] = options.Returner,
+        };
+        if (options.PingTimeout is { } pingTimeout)
+        {
+            kwarg["ping_timeout"] = (long)Math.Ceiling(pingTimeout.TotalSeconds);
+        }
+
+        var started = await Connection.RunCompanionAsync("saltbatch.start", kwarg, log, cancellationToken).ConfigureAwait(false);
+        if (started.ValueKind != JsonValueKind.Object || SaltApiJson.Summary(started) is not { Jid: not null } summary)
+        {
+            throw SaltApiFailures.Unexpected(Connection.Endpoint, "saltbatch.start", $"{started.GetRawText()} instead of the new batch's summary");
+        }
+
+        var down = started.TryGetProperty("down", out var names) && names.ValueKind == JsonValueKind.Array
+            ? names.EnumerateArray().Select(name => name.ToString()).ToList()
+            : [];
+        log($"salt-api ran saltbatch.start on '{Name}': batch {summary.Jid}, {summary.Total} minion(s), {summary.BatchSize} at a time, started as {summary.User}.");
+        return new StartedBatch(summary, down, [], null);
+    }
+
     public async Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         // The runner answers False both for "no such batch" and "already halted"; asking first tells them apart.

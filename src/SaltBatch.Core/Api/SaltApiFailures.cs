@@ -46,6 +46,8 @@ internal static partial class SaltApiFailures
             "NotFound" => SaltFailureKind.NotFound,
             "InvalidArgument" => SaltFailureKind.InvalidArgument,
             "AccessDenied" => SaltFailureKind.ApiAccessDenied,
+            "NoMinions" => SaltFailureKind.NoMinions,
+            "ConfigInvalid" => SaltFailureKind.ConfigInvalid,
             _ => SaltFailureKind.ApiError,
         },
         $"The master's {fun} refused (through salt-api at {endpoint.Uri}): {message}.",

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SaltBatch.Core.Cache;
 using SaltBatch.Core.Payload;
 
@@ -159,6 +160,20 @@ internal static class SaltApiJson
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
+    };
+
+    /// <summary>A payload value (what a cmdlet's arguments become) as JSON for salt-api; bytes as Base64 text.</summary>
+    public static JsonNode? FromPayload(object? value) => value switch
+    {
+        null => null,
+        string text => JsonValue.Create(text),
+        bool flag => JsonValue.Create(flag),
+        long or int or short or sbyte or ulong or uint or ushort or byte => JsonValue.Create(Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture)),
+        double or float or decimal => JsonValue.Create(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)),
+        byte[] bytes => JsonValue.Create(Convert.ToBase64String(bytes)),
+        PayloadMap map => new JsonObject(map.Select(entry => KeyValuePair.Create(entry.Key?.ToString() ?? string.Empty, FromPayload(entry.Value)))),
+        System.Collections.IEnumerable items => new JsonArray(items.Cast<object?>().Select(FromPayload).ToArray()),
+        _ => JsonValue.Create(value.ToString()),
     };
 
     public static PayloadMap Map(JsonElement value)

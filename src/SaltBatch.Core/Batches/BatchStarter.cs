@@ -20,6 +20,7 @@ public sealed class BatchStarter
     private readonly JobCacheLayout _layout;
     private readonly string _masterUser;
     private readonly int _gatherJobTimeout;
+    private readonly TimeSpan _masterTimeout;
     private readonly MasterEventBus _bus;
     private readonly Func<(PublishClient Client, PublishCredentials Credentials)> _publisher;
     private readonly Action<string> _log;
@@ -27,12 +28,14 @@ public sealed class BatchStarter
 
     /// <param name="masterUser">The master config's <c>user</c>: who must own what is written.</param>
     /// <param name="gatherJobTimeout">The master config's <c>gather_job_timeout</c>, recorded in the state.</param>
+    /// <param name="masterTimeout">The master config's <c>timeout</c>: how long the ping waits unless the options say.</param>
     /// <param name="publisher">Opens the request-server client and reads the key, for the ping.</param>
     /// <param name="log">What happened behind the scenes, for the cmdlet's verbose stream. Never given the key.</param>
     public BatchStarter(
         JobCacheLayout layout,
         string masterUser,
         int gatherJobTimeout,
+        TimeSpan masterTimeout,
         MasterEventBus bus,
         Func<(PublishClient Client, PublishCredentials Credentials)> publisher,
         Action<string> log,
@@ -41,6 +44,7 @@ public sealed class BatchStarter
         _layout = layout;
         _masterUser = masterUser;
         _gatherJobTimeout = gatherJobTimeout;
+        _masterTimeout = masterTimeout;
         _bus = bus;
         _publisher = publisher;
         _log = log;
@@ -58,7 +62,8 @@ public sealed class BatchStarter
     public async Task<StartOutcome> StartAsync(StartOptions options, CancellationToken cancellationToken)
     {
         var owner = CacheOwnership.ForNewFiles(_masterUser);
-        var ping = await PingAsync(options, cancellationToken).ConfigureAwait(false);
+        var pingTimeout = options.PingTimeout ?? _masterTimeout;
+        var ping = await PingAsync(options, pingTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var down in ping.Down)
         {
             _log($"Minion {down} did not respond to the ping; no job will be sent to it.");
@@ -68,7 +73,7 @@ public sealed class BatchStarter
         {
             throw new SaltBatchException(
                 SaltFailureKind.NoMinions,
-                $"No minion answered the ping (job {ping.Jid}) within {options.PingTimeout.TotalSeconds:0.###}s: {Describe(ping.Down, "none was announced")} did not respond. Nothing was started or written.",
+                $"No minion answered the ping (job {ping.Jid}) within {pingTimeout.TotalSeconds:0.###}s: {Describe(ping.Down, "none was announced")} did not respond. Nothing was started or written.",
                 options.Target.ToString());
         }
 
@@ -171,13 +176,13 @@ public sealed class BatchStarter
         }
     }
 
-    private async Task<PingResult> PingAsync(StartOptions options, CancellationToken cancellationToken)
+    private async Task<PingResult> PingAsync(StartOptions options, TimeSpan pingTimeout, CancellationToken cancellationToken)
     {
         var request = options.Target.Type == "list"
             ? PublishRequest.Ping(options.Target.Minions)
             : PublishRequest.Ping(options.Target.Expression!, options.Target.Type);
         var (client, credentials) = _publisher();
-        _log($"Publishing test.ping to {options.Target} as {credentials}; answers are awaited for up to {options.PingTimeout.TotalSeconds:0.###}s.");
+        _log($"Publishing test.ping to {options.Target} as {credentials}; answers are awaited for up to {pingTimeout.TotalSeconds:0.###}s.");
 
         // Listening starts, confirmed by an event of our own, before the publish, so an answer cannot arrive unseen.
         var (subscriber, confirmed) = await _bus.SubscribeConfirmedAsync(options.Framing, cancellationToken).ConfigureAwait(false);
@@ -190,7 +195,7 @@ public sealed class BatchStarter
         PingResult ping;
         try
         {
-            ping = await MinionPing.RunAsync(subscriber, client, credentials, request, options.PingTimeout, cancellationToken).ConfigureAwait(false);
+            ping = await MinionPing.RunAsync(subscriber, client, credentials, request, pingTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (SaltBatchException noMatch) when (noMatch.Kind == SaltFailureKind.NoMinionsMatched)
         {

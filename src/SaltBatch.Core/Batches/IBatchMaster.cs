@@ -27,6 +27,14 @@ public interface IBatchMaster
     /// <exception cref="SaltBatchException">The master (its index, its salt-api) cannot answer at all.</exception>
     Task<IReadOnlyList<ActiveBatchEntry>> ListActiveAsync(Action<string> log, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A new master-driven batch: pinged, written with every responder pending and announced, for the master's
+    /// BatchManager to drive. Locally as <see cref="BatchStarter"/> does it; through salt-api by the companion runner's
+    /// <c>saltbatch.start</c>, which applies the master's own authorization to the caller first.
+    /// </summary>
+    /// <exception cref="SaltBatchException">NoMinions (nothing written); the ping's, the write's and the master's own failures (<see cref="BatchStarter.StartAsync"/>).</exception>
+    Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, CancellationToken cancellationToken);
+
     /// <summary><c>batch.stop [kill=True]</c>, then confirmation of the halt unless <see cref="StopOptions.Confirm"/> is off.</summary>
     /// <exception cref="SaltBatchException">InvalidJid, NotFound or AlreadyHalted (nothing sent); StopNotConfirmed; the master's own failures.</exception>
     Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken);

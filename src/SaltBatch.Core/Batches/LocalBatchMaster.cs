@@ -1,5 +1,6 @@
 using SaltBatch.Core.Bus;
 using SaltBatch.Core.Cache;
+using SaltBatch.Core.Config;
 using SaltBatch.Core.Publish;
 
 namespace SaltBatch.Core.Batches;
@@ -10,13 +11,16 @@ namespace SaltBatch.Core.Batches;
 /// </summary>
 public sealed class LocalBatchMaster : IBatchMaster
 {
+    private readonly MasterConfig _config;
     private readonly MasterEventBus _bus;
     private readonly Func<(PublishClient Client, PublishCredentials Credentials)> _publisher;
 
-    /// <param name="publisher">Opens the request-server client and reads the key; called only when a kill is published.</param>
-    public LocalBatchMaster(string name, BatchCatalog catalog, MasterEventBus bus, Func<(PublishClient Client, PublishCredentials Credentials)> publisher)
+    /// <param name="config">The master's configuration: whose files a start writes, and its timeouts.</param>
+    /// <param name="publisher">Opens the request-server client and reads the key; called only when a ping or a kill is published.</param>
+    public LocalBatchMaster(string name, MasterConfig config, BatchCatalog catalog, MasterEventBus bus, Func<(PublishClient Client, PublishCredentials Credentials)> publisher)
     {
         Name = name;
+        _config = config;
         Catalog = catalog;
         _bus = bus;
         _publisher = publisher;
@@ -42,6 +46,13 @@ public sealed class LocalBatchMaster : IBatchMaster
         }
 
         return Task.FromResult<IReadOnlyList<ActiveBatchEntry>>(entries);
+    }
+
+    public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, CancellationToken cancellationToken)
+    {
+        var starter = new BatchStarter(Catalog.Layout, _config.User, _config.GatherJobTimeout, TimeSpan.FromSeconds(_config.Timeout), _bus, _publisher, log);
+        var outcome = await starter.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        return new StartedBatch(outcome.State.ToSummary(), outcome.Ping.Down, outcome.Ping.Missing, outcome.NewEventFailure);
     }
 
     public Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken) =>

@@ -52,7 +52,7 @@ public sealed record RelaunchPlan(BatchSummary Source, BatchLaunch Launch, IRead
 
     /// <summary>The new batch as the earlier one was launched, on a list target of exactly <see cref="Minions"/>.</summary>
     /// <exception cref="SaltBatchException">InvalidArgument when the earlier state lacks a function or batch size to repeat.</exception>
-    public StartOptions ToStartOptions(TimeSpan pingTimeout) => new()
+    public StartOptions ToStartOptions(TimeSpan? pingTimeout) => new()
     {
         Target = BatchTarget.Create(Minions, "list", isList: true),
         Function = string.IsNullOrWhiteSpace(Launch.Function) ? throw Missing("function (fun)", "-Function") : Launch.Function,

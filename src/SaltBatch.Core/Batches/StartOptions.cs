@@ -29,8 +29,8 @@ public sealed record StartOptions
 
     public int TimeoutSeconds { get; init; } = DefaultTimeoutSeconds;
 
-    /// <summary>How long to wait for ping answers; the master config's <c>timeout</c> is the usual choice.</summary>
-    public required TimeSpan PingTimeout { get; init; }
+    /// <summary>How long to wait for ping answers; null for the master config's <c>timeout</c>, as the salt CLI waits.</summary>
+    public TimeSpan? PingTimeout { get; init; }
 
     public string Returner { get; init; } = string.Empty;
 

@@ -9,24 +9,36 @@ Install it where the master loads runners (either is enough):
 
 Salt-api users need a runner rule for it in ``external_auth``, for example ``'@runner': ['saltbatch\\..*']``.
 
-This version serves ``version``, ``minions`` and ``history``, all read-only: it never publishes and never writes.
+``version``, ``minions`` and ``history`` only read. ``start`` writes a new batch for the master's BatchManager, and
+only after the caller passed the checks the master itself applies to that caller's own publish (see ``start``).
 """
 
 import datetime
 import fnmatch
+import logging
 import math
 import os
 
+import salt.acl
+import salt.auth
+import salt.client
+import salt.loader
 import salt.payload
+import salt.utils.args
+import salt.utils.event
 import salt.utils.files
 import salt.utils.jid
+import salt.utils.minions
 
 try:
+    import salt.utils.batch_output as batch_output
     import salt.utils.batch_state as batch_state
 except ImportError:  # a master older than Salt's async batch
-    batch_state = None
+    batch_output = batch_state = None
 
 __virtualname__ = "saltbatch"
+
+log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
 
@@ -156,6 +168,299 @@ def history(state=None, function=None, target=None, user=None, after=None, befor
             kept.append(summary)
     kept.sort(key=lambda summary: (summary["created"] is not None, summary["created"] or 0, summary["jid"] or ""), reverse=True)
     return kept if most is None else kept[:most]
+
+
+def start(tgt, job_fun, batch, job_arg=None, job_kwarg=None, tgt_type="glob", job_timeout=None, ping_timeout=None,
+          failhard=False, batch_wait=0, returner="", **kwargs):
+    """
+    Starts a batch the master's BatchManager drives, as ``salt <tgt> <job_fun> -b <batch> --async`` would for the
+    caller: pings the target as the master, writes the batch with every responder pending through Salt's own
+    ``batch_state`` and fires ``salt/batch/<jid>/new``. Returns the new batch's summary (as ``history`` has it) with
+    ``down``, the targeted minions that did not answer.
+
+    The runner publishes with the master's key, and so does the BatchManager after it, so it first asks what the
+    master would ask of the caller's own publish: the function is not in ``publisher_acl_blacklist``, the caller is not
+    blacklisted, and the caller's ``external_auth`` rules (``CkMinions.auth_check``) allow ``test.ping`` and the
+    function with these arguments on the target and on the minions that answered. The rules are those of each of the
+    caller's live salt-api tokens (every one must allow it), else of the backends the admin pins in the master option
+    ``saltbatch: {eauth: [<backend>, ...]}``. A local ``salt-run`` on the master host is trusted as the master key's
+    holder; the master's own user from anywhere else (a minion's ``peer_run``) and the reactor are refused.
+
+    tgt, tgt_type
+        The target, as the salt CLI takes it (glob, pcre, list, grain, grain_pcre, pillar, pillar_pcre, nodegroup,
+        range, compound, ipcidr); a list target may be a list or a comma-separated string.
+
+    job_fun, job_arg, job_kwarg
+        The function each minion runs, its positional arguments (a list) and keyword arguments (a dict).
+
+    batch
+        Minions at a time: a number, or a percentage such as ``25%`` of the minions that answered.
+
+    job_timeout
+        Seconds a minion may run the job before the BatchManager counts it timed out (default 1800, as SaltBatch's
+        Start-SaltBatch; the master's ``timeout`` of 5 would time out any real job).
+
+    ping_timeout
+        Seconds to wait for the ping's answers (default: the master's ``timeout``).
+
+    failhard, batch_wait, returner
+        Stop dispatching after a failure; seconds to wait before refilling a freed slot; a returner for the job.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt-run saltbatch.start tgt='web*' job_fun=state.apply batch=2 job_timeout=600
+    """
+    try:
+        if kwargs:
+            _refuse_unknown(kwargs)
+        caller = _caller()
+        job = _job(tgt, tgt_type, job_fun, job_arg, job_kwarg, batch, job_timeout, ping_timeout, batch_wait, returner)
+        job["failhard"] = _truthy(failhard)
+    except ValueError as error:
+        return _refusal(str(error), "InvalidArgument")
+    local = __opts__.get("__cli") == "salt-run"
+    if not local and caller in (__opts__.get("user"), "Reactor", "UNKNOWN", "", None):
+        return _refusal(
+            "saltbatch.start does not start batches for {}: calls as the master's own user come from a minion's "
+            "peer_run, which no external_auth rule governs, and the reactor acts on events others can send. Start it "
+            "with salt-run on the master host, or through salt-api as a user with external_auth rules".format(caller),
+            "AccessDenied",
+        )
+    refusal = _blacklisted(caller, job["fun"])
+    if refusal:
+        return refusal
+    checks = salt.utils.minions.CkMinions(__opts__)
+    targeted = checks.check_minions(job["tgt"], job["tgt_type"], fun=job["fun"]).get("minions") or []
+    rules = None
+    if not local:
+        rules, refusal = _rule_sets(caller)
+        if refusal:
+            return refusal
+        for source, auth_list in rules:
+            for fun, arg in (("test.ping", []), (job["fun"], job["arg"])):
+                if not _allowed(checks, auth_list, fun, arg, job["tgt"], job["tgt_type"], targeted):
+                    return _not_allowed(caller, source, fun, job["tgt"], job["tgt_type"], arg)
+    if not targeted:
+        return _refusal("No minion matches {} target '{}' on this master".format(job["tgt_type"], job["tgt"]), "NoMinions")
+    answered, down, ping_jid = _ping(job)
+    if not answered:
+        return _refusal(
+            "No minion answered the ping (job {}) within {}s: {} did not respond. Nothing was started or written".format(
+                ping_jid, job["ping_timeout"], ", ".join(sorted(down)) or "none was announced"
+            ),
+            "NoMinions",
+        )
+    for source, auth_list in rules or ():
+        # What the BatchManager will publish: the function to lists of these minions.
+        if not _allowed(checks, auth_list, job["fun"], job["arg"], answered, "list", answered):
+            return _not_allowed(caller, source, job["fun"], ",".join(answered), "list", job["arg"])
+    state = _write_new_batch(job, answered, caller)
+    summary = _summary(state)
+    summary["down"] = sorted(down)
+    return summary
+
+
+# Keywords salt-api consumes itself (``companion-runner`` §1.3) and those the BatchManager's publish never carries.
+_START_KEYWORDS = ("tgt", "job_fun", "batch", "job_arg", "job_kwarg", "tgt_type", "job_timeout", "ping_timeout",
+                   "failhard", "batch_wait", "returner")
+_TARGET_TYPES = ("glob", "pcre", "list", "grain", "grain_pcre", "pillar", "pillar_pcre", "nodegroup", "range",
+                 "compound", "ipcidr")
+_DEFAULT_JOB_TIMEOUT = 1800
+
+
+def _refuse_unknown(kwargs):
+    # Dunder keys (__pub_user and the like) are what orchestration adds, and what a salt-api client can forge: they
+    # are dropped unread, as salt.utils.args.clean_kwargs drops them; the caller is only ever __user__.
+    unknown = sorted(salt.utils.args.clean_kwargs(**kwargs))
+    if unknown:
+        raise ValueError("saltbatch.start takes no {}; it takes {}".format(", ".join(unknown), ", ".join(_START_KEYWORDS)))
+
+
+def _job(tgt, tgt_type, job_fun, job_arg, job_kwarg, batch, job_timeout, ping_timeout, batch_wait, returner):
+    """The batch's settings, checked, with the target resolved as LocalClient resolves it before it publishes."""
+    tgt_type = str(tgt_type or "glob")
+    if tgt_type not in _TARGET_TYPES:
+        raise ValueError("tgt_type='{}' is not a Salt target type; use one of {}".format(tgt_type, ", ".join(_TARGET_TYPES)))
+    if isinstance(tgt, (list, tuple)):
+        tgt = [str(minion) for minion in tgt]
+    elif tgt_type == "list":
+        tgt = [minion.strip() for minion in str(tgt or "").split(",") if minion.strip()]
+    else:
+        tgt = str(tgt or "").strip()
+    if not tgt:
+        raise ValueError("tgt is empty: give a target such as 'web*'")
+    fun = str(job_fun or "").strip()
+    if not fun:
+        raise ValueError("job_fun is empty: give a Salt function such as state.apply")
+    if job_arg is None:
+        job_arg = []
+    elif not isinstance(job_arg, (list, tuple)):
+        job_arg = [job_arg]
+    if job_kwarg is None:
+        job_kwarg = {}
+    if not isinstance(job_kwarg, dict):
+        raise ValueError("job_kwarg must be a mapping of keyword arguments, not {}".format(type(job_kwarg).__name__))
+    try:
+        batch_state.get_batch_size(batch, 1)
+    except Exception:  # pylint: disable=broad-except
+        raise ValueError("batch='{}' is neither a number of minions nor a percentage such as 25%".format(batch))
+    tgt, tgt_type = _resolved_target(tgt, tgt_type)
+    return {
+        "tgt": tgt,
+        "tgt_type": tgt_type,
+        "fun": fun,
+        # The salt CLI's shape, which the BatchManager publishes as is: keywords as a trailing __kwarg__ map.
+        "arg": salt.utils.args.condition_input(list(job_arg), dict(job_kwarg)),
+        "batch": str(batch),
+        "timeout": _seconds(job_timeout, "job_timeout", _DEFAULT_JOB_TIMEOUT),
+        "ping_timeout": _seconds(ping_timeout, "ping_timeout", __opts__.get("timeout") or 5),
+        "batch_wait": _seconds(batch_wait, "batch_wait", 0, whole=False, zero=True) or 0,
+        "ret": str(returner or ""),
+    }
+
+
+def _seconds(given, what, default, whole=True, zero=False):
+    if given is None or given == "":
+        return default
+    try:
+        value = int(given) if whole else float(given)
+    except (TypeError, ValueError):
+        value = -1
+    if value < 0 or (value == 0 and not zero):
+        raise ValueError("{}='{}' is not a positive number of seconds".format(what, given))
+    return value
+
+
+def _resolved_target(tgt, tgt_type):
+    """Nodegroups, alone or as N@ in a compound, become compound words, as LocalClient sends them to the master."""
+    nodegroups = __opts__.get("nodegroups") or {}
+
+    def expand(name):
+        if name not in nodegroups:
+            raise ValueError("Node group {} is not in the master's nodegroups".format(name))
+        return salt.utils.minions.nodegroup_comp(name, nodegroups)
+
+    if tgt_type == "nodegroup":
+        tgt, tgt_type = expand(tgt), "compound"
+    if tgt_type == "compound":
+        words = tgt.split() if isinstance(tgt, str) else list(tgt)
+        resolved = []
+        for word in words:
+            resolved.extend(expand(word[2:]) if word.startswith("N@") and len(word) > 2 else [word])
+        tgt = " ".join(resolved)
+    return tgt, tgt_type
+
+
+def _blacklisted(caller, fun):
+    blacklist = salt.acl.PublisherACL(__opts__.get("publisher_acl_blacklist") or {})
+    for name in (fun, "test.ping"):
+        if blacklist.cmd_is_blacklisted(name):
+            return _refusal(
+                "{} is in the master's publisher_acl_blacklist (modules): the master rejects every publish of it, the "
+                "BatchManager's too".format(name),
+                "AccessDenied",
+            )
+    if blacklist.user_is_blacklisted(caller):
+        return _refusal("{} is in the master's publisher_acl_blacklist (users)".format(caller), "AccessDenied")
+    master_user = __opts__.get("user")
+    if master_user and blacklist.user_is_blacklisted(master_user):
+        return _refusal(
+            "The master's own user {} is in publisher_acl_blacklist (users), so the master would reject every "
+            "sub-batch the BatchManager publishes: remove it from the blacklist to drive batches".format(master_user),
+            "ConfigInvalid",
+        )
+    return None
+
+
+def _rule_sets(caller):
+    """
+    The caller's external_auth rule lists, computed as the master computes them for a salt-api token: one per live
+    token of the caller (login-time groups and keep_acl_in_token as the master has them), else one per backend the
+    admin pinned. Never a backend the client names: the same name may mean more on another backend.
+    """
+    loadauth = salt.auth.LoadAuth(__opts__)
+    backends = __opts__.get("external_auth") or {}
+    rules = []
+    for token in loadauth.list_tokens() or ():
+        data = loadauth.get_tok(token)
+        if isinstance(data, dict) and data.get("name") == caller and data.get("eauth") in backends:
+            rules.append(("token of eauth {}".format(data["eauth"]), loadauth.get_auth_list({"token": token}, token=data)))
+    if rules:
+        return rules, None
+    pinned = (__opts__.get("saltbatch") or {}).get("eauth") or []
+    if isinstance(pinned, str):
+        pinned = [pinned]
+    checks = salt.utils.minions.CkMinions(__opts__)
+    for backend in pinned:
+        if backend in backends:
+            groups = loadauth.get_groups({"eauth": backend, "username": caller}) or []
+            rules.append(("eauth {}".format(backend), checks.fill_auth_list(backends[backend] or {}, caller, groups)))
+    if rules:
+        return rules, None
+    return None, _refusal(
+        "{} has no live salt-api token on this master, so saltbatch.start cannot tell which external_auth rules are "
+        "theirs: log in through salt-api (a token, not username and password on each call), or have the admin name the "
+        "backend in the master option 'saltbatch: {{eauth: [<backend>]}}'".format(caller),
+        "AccessDenied",
+    )
+
+
+def _allowed(checks, auth_list, fun, arg, tgt, tgt_type, minions):
+    return bool(checks.auth_check(auth_list, fun, arg, tgt, tgt_type, minions=list(minions),
+                                  whitelist=["saltutil.find_job"]))
+
+
+def _not_allowed(caller, source, fun, tgt, tgt_type, arg):
+    shown = ", ".join(repr(value) for value in arg) if arg else "no arguments"
+    return _refusal(
+        "{}'s external_auth rules ({}) do not allow {} with {} on {} target '{}', which this batch needs: add a rule "
+        "such as - '{}': ['{}'] for {} (or a matching group% or minion rule)".format(
+            caller, source, fun, shown, tgt_type, tgt, tgt if isinstance(tgt, str) else ",".join(tgt), fun, caller
+        ),
+        "AccessDenied",
+    )
+
+
+def _ping(job):
+    """test.ping as the master, as the async CLI's gather_minions: who was targeted, who answered, the ping's JID."""
+    announced, answered, ping_jid = set(), set(), None
+    local = salt.client.get_local_client(mopts=__opts__, listen=True)
+    try:
+        for reply in local.cmd_iter(job["tgt"], "test.ping", [], job["ping_timeout"], job["tgt_type"],
+                                    gather_job_timeout=__opts__.get("gather_job_timeout", 10), yield_pub_data=True):
+            if "jid" in reply and "minions" in reply:
+                ping_jid = reply["jid"]
+                announced.update(reply["minions"])
+                continue
+            for minion, answer in reply.items():
+                if not (isinstance(answer, dict) and answer.get("failed") is True):
+                    answered.add(minion)
+    finally:
+        local.destroy()
+    ordered = sorted(answered)
+    return ordered, announced - answered, ping_jid
+
+
+def _write_new_batch(job, minions, caller):
+    """
+    The master's job cache prepares the JID first, so the directory has its jid file before .batch.p is written and
+    clean_old_jobs cannot scrub it; then the state, the index entry and the new event, as the async CLI does.
+    """
+    returners = salt.loader.returners(__opts__, {})
+    jid = returners["{}.prep_jid".format(__opts__.get("master_job_cache", "local_cache"))](nocache=False)
+    settings = dict(job, kwargs={}, user=caller, gather_job_timeout=__opts__.get("gather_job_timeout", 10))
+    state = batch_state.create_batch_state(settings, minions, jid, driver="master")
+    batch_state.write_batch_state(jid, state, __opts__)
+    batch_state.add_to_active_index(jid, __opts__)
+    try:
+        with salt.utils.event.get_master_event(__opts__, __opts__["sock_dir"], listen=False) as event:
+            event.fire_event(batch_output.new_payload(state), batch_output.tag_new(jid))
+    except Exception:  # pylint: disable=broad-except
+        # The BatchManager also adopts every master-driven batch of the index on its next tick.
+        log.warning("saltbatch.start: salt/batch/%s/new was not fired; the BatchManager adopts it from the index", jid)
+    return state
 
 
 _OUTCOMES = ("Succeeded", "Failed", "TimedOut", "Running", "NotStarted", "Abandoned")

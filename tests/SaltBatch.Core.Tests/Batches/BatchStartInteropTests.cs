@@ -58,6 +58,7 @@ public sealed class BatchStartInteropTests
             bed.Master.Layout,
             masterUser,
             gatherJobTimeout: 10,
+            masterTimeout: TimeSpan.FromSeconds(5),
             bus,
             () => (new PublishClient(RequestServerOptions.ForMaster("127.0.0.1", bed.Master.RetPort) with { TryTimeout = MasterTestBed.Deadline, Tries = 1 }, null),
                    KeyResolver.Resolve(bed.Master.CacheDirectory, masterUser)),

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SaltBatch.Core.Batches;
 using SaltBatch.Core.Bus;
+using SaltBatch.Core.Config;
 using SaltBatch.Core.Tests.SimulatedMaster;
 using SaltBatch.TestKit.SimulatedMaster;
 
@@ -26,7 +27,7 @@ public sealed class BatchWaiterTests
     };
 
     private BatchWaiter Waiter(MasterTestBed bed, EventBusEndpoints? endpoints = null) =>
-        new(new LocalBatchMaster("test", new BatchCatalog(bed.Master.Layout), new MasterEventBus(endpoints ?? EventBusEndpoints.InSocketDirectory(bed.Master.SocketDirectory)), () => throw new InvalidOperationException("a wait never publishes")), _log.Enqueue);
+        new(new LocalBatchMaster("test", new MasterConfig(), new BatchCatalog(bed.Master.Layout), new MasterEventBus(endpoints ?? EventBusEndpoints.InSocketDirectory(bed.Master.SocketDirectory)), () => throw new InvalidOperationException("a wait never publishes")), _log.Enqueue);
 
     /// <summary>Every update of a wait, which must end within <see cref="Bound"/>.</summary>
     private static async Task<List<BatchWaitUpdate>> Collect(BatchWaiter waiter, IEnumerable<string> jids, WaitOptions options, CancellationToken cancellationToken = default)
