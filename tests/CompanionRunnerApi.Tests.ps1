@@ -193,3 +193,56 @@ Describe 'Through salt-api without the companion runner' {
         @(Get-MasterJournal $Sim -Kind 'api-call' | Where-Object { $_.fun -eq 'jobs.list_job' }).Count | Should -Be $before
     }
 }
+
+Describe 'Start-SaltBatch -Master through the simulated salt-api and the shipped companion runner' {
+    BeforeAll {
+        # A master that drives its batches, with web3 accepted but down; the default user may start test.* anywhere
+        # and state.apply on web*, noping everything but test.ping.
+        $script:Sim = Start-SimulatedMaster -Root (Join-Path $TestDrive 'start-master') -ExtraArgs @(
+            '--accepted-minions', 'web1,web2,web3,db1', '--down-minions', 'web3', '--drive-batches', '--step-ms', '100', '--instant-returns',
+            '--api', '--api-companion-runner', $ShippedRunner)
+        $null = Connect-Sim $Sim 'sim-start'
+        $null = Connect-Sim $Sim 'sim-noping' -User noping -Secret 'noping-password'
+
+        function script:Get-JobCacheFiles {
+            @(Get-ChildItem -LiteralPath $Sim.CacheDir -Recurse -Force -File -ErrorAction SilentlyContinue | ForEach-Object FullName | Sort-Object)
+        }
+    }
+
+    AfterAll {
+        Disconnect-SaltMaster -Master sim-start, sim-noping -ErrorAction SilentlyContinue
+        Stop-SimulatedMaster $Sim
+    }
+
+    It 'starts from a workstation a batch the master completes; waiting, the minions and the history equal the local cmdlets on that cache' {
+        $batch = Start-SaltBatch -Master sim-start -Target 'web*' -Function test.echo -ArgumentList 'hi' -BatchSize 1 -WarningVariable warned -WarningAction SilentlyContinue
+
+        $batch.Master | Should -Be 'sim-start'
+        $batch.User | Should -Be 'saltbatch'
+        $batch.Total | Should -Be 2
+        @($warned.Message) | Should -Be @('Minion web3 did not respond. No job will be sent.')
+        $state = Read-SaltFile (Get-BatchStatePath -CacheDir $Sim.CacheDir -Jid $batch.Jid)
+        $state.driver | Should -Be 'master'
+        $state.all_minions | Should -Be @('web1', 'web2')
+        (Get-MasterJournal $Sim -Kind 'event-received' | Where-Object tag -EQ "salt/batch/$($batch.Jid)/new") | Should -HaveCount 1
+
+        ($batch | Wait-SaltBatch -TimeoutSec 60).State | Should -Be 'Complete'
+        $format = { "$($_.Minion) $($_.State) $($_.Outcome) $($_.Retcode)" }
+        @(Get-SaltBatchMinion -Master sim-start -Jid $batch.Jid | ForEach-Object $format) |
+            Should -Be @(Get-SaltBatchMinion -ConfigPath $Sim.ConfigPath -Jid $batch.Jid | ForEach-Object $format)
+        @(Get-SaltBatchMinion -Master sim-start -Jid $batch.Jid).Outcome | Should -Be @('Succeeded', 'Succeeded')
+        @(Get-SaltBatch -Master sim-start).Jid | Should -Be @(Get-SaltBatch -ConfigPath $Sim.ConfigPath).Jid
+        @(Get-SaltBatch -Master sim-start).Jid | Should -Contain $batch.Jid
+    }
+
+    It 'refuses, writing nothing, a start <Case>, naming the rule' -ForEach @(
+        @{ Case = 'of a function the user may not run'; Connection = 'sim-start'; Target = 'web*'; Function = 'cmd.run'; Expected = "*saltbatch's external_auth rules*do not allow cmd.run*" }
+        @{ Case = 'on a target the user may not touch'; Connection = 'sim-start'; Target = '*'; Function = 'state.apply'; Expected = "*do not allow state.apply*glob target '``*'*" }
+        @{ Case = 'by a user who may not ping'; Connection = 'sim-noping'; Target = 'web*'; Function = 'state.apply'; Expected = "*noping's external_auth rules*do not allow test.ping*" }
+    ) {
+        $before = Get-JobCacheFiles
+        { Start-SaltBatch -Master $Connection -Target $Target -Function $Function -BatchSize 1 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SaltApiAccessDenied,SaltBatch.StartSaltBatchCommand' -ExpectedMessage $Expected
+        Get-JobCacheFiles | Should -Be $before
+    }
+}

@@ -57,7 +57,7 @@ Describe 'Connecting' {
         $connection.User | Should -Be 'saltbatch'
         $connection.EAuth | Should -Be 'pam'
         $connection.Expires | Should -BeGreaterThan ([datetime]::UtcNow.AddHours(11))
-        $connection.Perms | Should -Be @('@runner: batch\..*, saltbatch\..*, jobs\.list_job')
+        $connection.Perms | Should -Be @('@runner: batch\..*, saltbatch\..*, jobs\.list_job', 'test.*', 'web*: state.apply')
         (Get-SaltMasterConnection).Name | Should -Contain 'alpha'
         ($connection | Format-Table | Out-String -Width 200) | Should -Match 'alpha\s+https://127\.0\.0\.1:\d+/\s+saltbatch\s+pam'
     }

@@ -26,7 +26,7 @@ public sealed class SaltApiBatchMasterTests
 
         Assert.Equal("saltbatch", session.User);
         Assert.Equal("pam", session.EAuth);
-        Assert.Equal(["@runner: batch\\..*, saltbatch\\..*, jobs\\.list_job"], session.Perms);
+        Assert.Equal(["@runner: batch\\..*, saltbatch\\..*, jobs\\.list_job", "test.*", "web*: state.apply"], session.Perms);
         Assert.InRange(session.ExpiresUtc!.Value, DateTime.UtcNow.AddHours(11), DateTime.UtcNow.AddHours(13));
     }
 

@@ -11,11 +11,21 @@ public sealed record ApiUser(string Name, string Password, JsonArray Perms)
 {
     /// <summary>
     /// A batch operator with the rules the README asks for (the batch runner, the companion runner, and
-    /// <c>jobs.list_job</c> for the fallback), one with the batch runner only, and a user who may log in but run no runner.
+    /// <c>jobs.list_job</c> for the fallback) who may also start <c>test.*</c> anywhere and <c>state.apply</c> on
+    /// <c>web*</c>; <c>noping</c>, who may start nothing because <c>test.ping</c> is not theirs; one with the batch runner
+    /// only; and a user who may log in but run no runner.
     /// </summary>
     public static readonly IReadOnlyList<ApiUser> Defaults =
     [
-        new("saltbatch", "saltbatch-password", [new JsonObject { ["@runner"] = new JsonArray("batch\\..*", "saltbatch\\..*", "jobs\\.list_job") }]),
+        new("saltbatch", "saltbatch-password", [
+            new JsonObject { ["@runner"] = new JsonArray("batch\\..*", "saltbatch\\..*", "jobs\\.list_job") },
+            "test.*",
+            new JsonObject { ["web*"] = new JsonArray("state.apply") },
+        ]),
+        new("noping", "noping-password", [
+            new JsonObject { ["@runner"] = new JsonArray("batch\\..*", "saltbatch\\..*") },
+            new JsonObject { ["web*"] = new JsonArray("state.apply") },
+        ]),
         new("batchonly", "batchonly-password", [new JsonObject { ["@runner"] = new JsonArray("batch\\..*") }]),
         new("viewer", "viewer-password", ["test.*"]),
     ];

@@ -42,7 +42,7 @@ public sealed class SimulatedSaltApi : IDisposable
         _master = master;
         _options = options;
         _runner = new SimulatedBatchRunner(master);
-        _standins = new StandinRunners(master.CacheDirectory, master.Options.HashType, options.CompanionRunner, options.CompanionOptions);
+        _standins = new StandinRunners(master, options.CompanionRunner, options.CompanionOptions, options.Users);
         if (options.Tls)
         {
             _certificate = SelfSignedCertificate.Create(options.CertificateDirectory, out var certificatePath);

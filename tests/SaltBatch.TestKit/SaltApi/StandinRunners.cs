@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SaltBatch.TestKit.SimulatedMaster;
 
 namespace SaltBatch.TestKit.SaltApi;
 
@@ -8,6 +9,8 @@ namespace SaltBatch.TestKit.SaltApi;
 /// but outside Salt: Debian's python3 executes <c>peers/runner_standin.py</c> (copied beside this assembly) with the
 /// companion runner file, if one is installed, and the caller's name as <c>__user__</c>. Salt's own
 /// <c>jobs.list_job</c> is the stand-in's. So the client meets the shipped runner's code, not an imitation of it.
+/// For <c>saltbatch.start</c> the stand-in is told the master's minions (and which answer a ping), the caller's live
+/// token and the users' <c>external_auth</c> rules, and the events the runner fires reach the master as if over its bus.
 /// </summary>
 internal sealed class StandinRunners
 {
@@ -17,13 +20,17 @@ internal sealed class StandinRunners
     private readonly string _hashType;
     private readonly string? _companionRunner;
     private readonly IReadOnlyList<string> _masterOptions;
+    private readonly SimulatedMaster.SimulatedMaster _master;
+    private readonly IReadOnlyList<ApiUser> _users;
 
-    public StandinRunners(string cacheDirectory, string hashType, string? companionRunner, IReadOnlyList<string> masterOptions)
+    public StandinRunners(SimulatedMaster.SimulatedMaster master, string? companionRunner, IReadOnlyList<string> masterOptions, IReadOnlyList<ApiUser> users)
     {
-        _cacheDirectory = cacheDirectory;
-        _hashType = hashType;
+        _master = master;
+        _cacheDirectory = master.CacheDirectory;
+        _hashType = master.Options.HashType;
         _companionRunner = companionRunner;
         _masterOptions = masterOptions;
+        _users = users;
     }
 
     /// <summary>Python 3 with python3-msgpack: <c>SALTBATCH_PYTHON</c>, else Debian's.</summary>
@@ -38,6 +45,12 @@ internal sealed class StandinRunners
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var options = _masterOptions.SelectMany(option => new[] { "--opt", option });
+        var events = fun == "saltbatch.start" ? Path.Combine(Path.GetTempPath(), $"saltbatch-standin-events-{Guid.NewGuid():n}.jsonl") : null;
+        if (events is not null)
+        {
+            options = options.Concat(StartContext(user, events));
+        }
+
         foreach (var argument in new[] { Standin, "--user", user }.Concat(options).Concat([ "--kwargs", kwargs.ToJsonString(), _companionRunner ?? "-", _cacheDirectory, _hashType]))
         {
             start.ArgumentList.Add(argument);
@@ -48,6 +61,11 @@ internal sealed class StandinRunners
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
+        if (events is not null)
+        {
+            FireOnMaster(events);
+        }
+
         var text = (await output).Trim();
         try
         {
@@ -57,5 +75,36 @@ internal sealed class StandinRunners
         {
             throw new InvalidOperationException($"runner_standin.py {fun} printed no JSON (exit {process.ExitCode}): {await errors}");
         }
+    }
+
+    /// <summary>What a start needs to know of the master: its minions, the caller's token, the rules and its user.</summary>
+    private IEnumerable<string> StartContext(string user, string events)
+    {
+        var minions = new JsonObject(_master.PingAnswers().Select(answer => KeyValuePair.Create(answer.Key, (JsonNode?)answer.Value)));
+        var rules = new JsonObject(_users.Select(known => KeyValuePair.Create(known.Name, (JsonNode?)known.Perms.DeepClone())));
+        return
+        [
+            "--minions", minions.ToJsonString(),
+            "--tokens", new JsonArray(new JsonObject { ["name"] = user, ["eauth"] = "pam" }).ToJsonString(),
+            "--opt", "external_auth=" + new JsonObject { ["pam"] = rules }.ToJsonString(),
+            "--opt", "user=" + JsonValue.Create(_master.Options.MasterUser).ToJsonString(),
+            "--events", events,
+        ];
+    }
+
+    private void FireOnMaster(string events)
+    {
+        if (!File.Exists(events))
+        {
+            return;
+        }
+
+        foreach (var line in File.ReadAllLines(events).Where(line => line.Length > 0))
+        {
+            var fired = JsonNode.Parse(line)!.AsObject();
+            _master.ReceiveEvent(fired["tag"]!.GetValue<string>(), PayloadJson.FromObject(fired["data"]!.AsObject()));
+        }
+
+        File.Delete(events);
     }
 }

@@ -24,6 +24,29 @@ public static class PayloadJson
         _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
     };
 
+    /// <summary>JSON a peer wrote, as the payload msgpack would have carried: objects as maps, whole numbers as long.</summary>
+    public static object? FromNode(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject map => FromObject(map),
+        JsonArray list => list.Select(FromNode).ToList(),
+        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        JsonValue value when value.TryGetValue<bool>(out var flag) => flag,
+        JsonValue value when value.TryGetValue<long>(out var whole) => whole,
+        _ => node.GetValue<double>(),
+    };
+
+    public static PayloadMap FromObject(JsonObject json)
+    {
+        var map = new PayloadMap();
+        foreach (var (key, value) in json)
+        {
+            map.Add(key, FromNode(value));
+        }
+
+        return map;
+    }
+
     public static JsonObject ToObject(PayloadMap map)
     {
         var json = new JsonObject();

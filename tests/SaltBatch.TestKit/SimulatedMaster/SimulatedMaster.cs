@@ -104,6 +104,16 @@ public sealed class SimulatedMaster : IDisposable
         }
     }
 
+    /// <summary>Each accepted minion and whether it answers a ping (the down ones do not).</summary>
+    public IReadOnlyDictionary<string, bool> PingAnswers()
+    {
+        var down = new HashSet<string>(Options.DownMinions, StringComparer.Ordinal);
+        return AcceptedMinions().Concat(down).Distinct(StringComparer.Ordinal).ToDictionary(minion => minion, minion => !down.Contains(minion), StringComparer.Ordinal);
+    }
+
+    /// <summary>An event a process on the master host fired (a runner): handled as if it came in on the pull socket.</summary>
+    public void ReceiveEvent(string tag, PayloadMap data) => OnEvent(EventCodec.PackEvent(tag, data), new MasterEvent(tag, data));
+
     /// <summary>The batch's current <c>.batch.p</c>, or null when the master would read none.</summary>
     public PayloadMap? ReadBatch(string jid) => _states.Read(jid);
 
