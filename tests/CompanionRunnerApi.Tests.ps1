@@ -196,11 +196,11 @@ Describe 'Through salt-api without the companion runner' {
 
 Describe 'Start-SaltBatch -Master through the simulated salt-api and the shipped companion runner' {
     BeforeAll {
-        # A master that drives its batches, with web3 accepted but down; the default user may start test.* anywhere
-        # and state.apply on web*, noping everything but test.ping.
+        # A master that drives its batches, with web3 accepted but down and web2 failing every job; the default user
+        # may start test.* anywhere and state.apply on web*, noping everything but test.ping.
         $script:Sim = Start-SimulatedMaster -Root (Join-Path $TestDrive 'start-master') -ExtraArgs @(
-            '--accepted-minions', 'web1,web2,web3,db1', '--down-minions', 'web3', '--drive-batches', '--step-ms', '100', '--instant-returns',
-            '--api', '--api-companion-runner', $ShippedRunner)
+            '--accepted-minions', 'web1,web2,web3,db1', '--down-minions', 'web3', '--failing-minions', 'web2',
+            '--drive-batches', '--step-ms', '100', '--instant-returns', '--api', '--api-companion-runner', $ShippedRunner)
         $null = Connect-Sim $Sim 'sim-start'
         $null = Connect-Sim $Sim 'sim-noping' -User noping -Secret 'noping-password'
 
@@ -214,7 +214,7 @@ Describe 'Start-SaltBatch -Master through the simulated salt-api and the shipped
         Stop-SimulatedMaster $Sim
     }
 
-    It 'starts from a workstation a batch the master completes; waiting, the minions and the history equal the local cmdlets on that cache' {
+    It 'starts, waits for, lists, relaunches and finds in the history a batch from a workstation, as the local cmdlets show that cache' {
         $batch = Start-SaltBatch -Master sim-start -Target 'web*' -Function test.echo -ArgumentList 'hi' -BatchSize 1 -WarningVariable warned -WarningAction SilentlyContinue
 
         $batch.Master | Should -Be 'sim-start'
@@ -230,9 +230,24 @@ Describe 'Start-SaltBatch -Master through the simulated salt-api and the shipped
         $format = { "$($_.Minion) $($_.State) $($_.Outcome) $($_.Retcode)" }
         @(Get-SaltBatchMinion -Master sim-start -Jid $batch.Jid | ForEach-Object $format) |
             Should -Be @(Get-SaltBatchMinion -ConfigPath $Sim.ConfigPath -Jid $batch.Jid | ForEach-Object $format)
-        @(Get-SaltBatchMinion -Master sim-start -Jid $batch.Jid).Outcome | Should -Be @('Succeeded', 'Succeeded')
+        @(Get-SaltBatchMinion -Master sim-start -Jid $batch.Jid | Sort-Object Minion).Outcome | Should -Be @('Succeeded', 'Failed')
+
+        # The relaunch, from the batch piped on: only the minion that failed, with the same function and arguments.
+        $again = $batch | Restart-SaltBatch -WarningAction SilentlyContinue
+        $again.Master | Should -Be 'sim-start'
+        $again.RelaunchOf | Should -Be $batch.Jid
+        $again.Total | Should -Be 1
+        $relaunched = Read-SaltFile (Get-BatchStatePath -CacheDir $Sim.CacheDir -Jid $again.Jid)
+        $relaunched.tgt | Should -Be @('web2')
+        $relaunched.arg | Should -Be @('hi')
+        $relaunched.saltbatch_relaunch_of | Should -Be $batch.Jid
+        ($again | Wait-SaltBatch -TimeoutSec 60).State | Should -Be 'Complete'
+        @(Get-SaltBatchMinion -Master sim-start -Jid $again.Jid | ForEach-Object $format) |
+            Should -Be @(Get-SaltBatchMinion -ConfigPath $Sim.ConfigPath -Jid $again.Jid | ForEach-Object $format)
+
         @(Get-SaltBatch -Master sim-start).Jid | Should -Be @(Get-SaltBatch -ConfigPath $Sim.ConfigPath).Jid
-        @(Get-SaltBatch -Master sim-start).Jid | Should -Contain $batch.Jid
+        @(Get-SaltBatch -Master sim-start).Jid | Should -Contain $again.Jid
+        @(Get-SaltBatch -Master sim-start | Where-Object Jid -EQ $again.Jid).RelaunchOf | Should -Be $batch.Jid
     }
 
     It 'refuses, writing nothing, a start <Case>, naming the rule' -ForEach @(

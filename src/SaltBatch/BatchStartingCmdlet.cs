@@ -14,6 +14,9 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
 
     protected override void StopProcessing() => _stopping.Cancel();
 
+    /// <summary>Cancelled when the pipeline is stopped (Ctrl+C).</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
     /// <summary>Starts one batch on one master; a failure of the environment ends the call, any other is one error.</summary>
     /// <returns>False when the call is being stopped, so no further batch should be started.</returns>
     protected bool StartBatch(IBatchMaster master, StartOptions options, object? errorTarget)

@@ -19,8 +19,8 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
 
     private static readonly IReadOnlySet<BatchMinionOutcome> Unsuccessful = new HashSet<BatchMinionOutcome> { BatchMinionOutcome.Failed, BatchMinionOutcome.TimedOut };
 
-    /// <summary>Per JID, in the order met: the minion patterns piped or given for it, or null for every minion.</summary>
-    private readonly List<(string Jid, List<string>? Minions)> _requests = [];
+    /// <summary>Per master and JID, in the order met: the minion patterns piped or given for it, or null for every minion.</summary>
+    private readonly List<(IBatchMaster Master, string Jid, List<string>? Minions)> _requests = [];
 
     /// <summary>The earlier batches; each one makes one new batch.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -87,7 +87,7 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
     [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
     public string Framing { get; set; } = nameof(PullFraming.Auto);
 
-    /// <summary>Only this host's master, as Start-SaltBatch.</summary>
+    /// <summary>The master the earlier batch is on: this host's by default; through salt-api, the companion runner's launch, minions and start.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SaltMasterArgument]
     [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
@@ -95,7 +95,7 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
 
     protected override void ProcessRecord()
     {
-        RequireThisHost(Master, "Restarting a batch (Restart-SaltBatch)");
+        var masters = Masters(Master);
         foreach (var jid in Jid)
         {
             if (!ValidJid(jid))
@@ -103,21 +103,29 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
                 continue;
             }
 
-            var index = _requests.FindIndex(request => request.Jid == jid);
-            if (index < 0)
+            foreach (var master in masters)
             {
-                _requests.Add((jid, Minion is null ? null : [.. Minion]));
+                Collect(master, jid);
             }
-            else if (_requests[index].Minions is { } minions)
+        }
+    }
+
+    private void Collect(IBatchMaster master, string jid)
+    {
+        var index = _requests.FindIndex(request => request.Jid == jid && string.Equals(request.Master.Name, master.Name, StringComparison.OrdinalIgnoreCase));
+        if (index < 0)
+        {
+            _requests.Add((master, jid, Minion is null ? null : [.. Minion]));
+        }
+        else if (_requests[index].Minions is { } minions)
+        {
+            if (Minion is null)
             {
-                if (Minion is null)
-                {
-                    _requests[index] = (jid, null);
-                }
-                else
-                {
-                    minions.AddRange(Minion);
-                }
+                _requests[index] = (master, jid, null);
+            }
+            else
+            {
+                minions.AddRange(Minion);
             }
         }
     }
@@ -125,9 +133,9 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
     protected override void EndProcessing()
     {
         var (framing, _) = ResolveFraming(Framing);
-        foreach (var (jid, minions) in _requests)
+        foreach (var (master, jid, minions) in _requests)
         {
-            if (!Restart(jid, minions, framing))
+            if (!Restart(master, jid, minions, framing))
             {
                 return;
             }
@@ -135,14 +143,17 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
     }
 
     /// <returns>False when the call is being stopped.</returns>
-    private bool Restart(string jid, List<string>? minions, PullFraming framing)
+    private bool Restart(IBatchMaster master, string jid, List<string>? minions, PullFraming framing)
     {
         var outcomes = OutcomesWanted(minions is not null);
         var patterns = minions?.Distinct(StringComparer.Ordinal).Select(pattern => WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase)).ToArray();
-        WriteVerbose($"Reading the launch parameters and {Describe(outcomes)} minions of {Catalog.Layout.BatchStatePath(jid)}.");
-        if (Attempt(jid, () => RelaunchPlan.For(Catalog, jid, outcomes, Outcome is not null, patterns is null ? null : minion => patterns.Any(pattern => pattern.IsMatch(minion)))) is not { } plan)
+        WriteVerbose($"Reading the launch parameters and {Describe(outcomes)} minions of batch {jid} on '{master.Name}' ({master.Location}).");
+        var log = new List<string>();
+        var plan = Attempt(jid, () => RelaunchPlan.ForAsync(master, jid, outcomes, Outcome is not null, patterns is null ? null : minion => patterns.Any(pattern => pattern.IsMatch(minion)), log.Add, StopToken).GetAwaiter().GetResult());
+        log.ForEach(WriteVerbose);
+        if (plan is null)
         {
-            return true;
+            return !StopToken.IsCancellationRequested;
         }
 
         if (plan.LeftRunning.Count > 0)
@@ -173,7 +184,7 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
             return true;
         }
 
-        return StartBatch(LocalMaster, options, jid);
+        return StartBatch(master, options, jid);
     }
 
     /// <summary>One step for one batch: its failure is that batch's error, and the others go on; a denied read ends the call.</summary>
@@ -192,6 +203,10 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
         catch (SaltBatchException exception)
         {
             WriteFailure(exception, jid);
+            return null;
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
             return null;
         }
     }

@@ -156,25 +156,6 @@ public abstract class SaltCmdletBase : PSCmdlet
             .Where(failure => failure.Kind != SaltFailureKind.NotFound || !foundSomewhere);
     }
 
-    /// <summary>
-    /// Ends the call with SaltApiNotSupported when any of <paramref name="given"/> is a salt-api master: for what
-    /// salt-api has no route for (salt-start-and-api.md §1.11), which needs the master host.
-    /// </summary>
-    /// <param name="what">What needs the master host, e.g. "Per-minion detail (Get-SaltBatchMinion)".</param>
-    protected void RequireThisHost(SaltMasterConnection[]? given, string what)
-    {
-        if (given?.FirstOrDefault(connection => !connection.IsThisHost) is not { } remote)
-        {
-            return;
-        }
-
-        var exception = new SaltBatchException(
-            SaltFailureKind.NotSupportedRemotely,
-            $"{what} needs the master host: salt-api has no route for it (it offers the batch runner's status, list_active and stop only), so it cannot be done through '{remote.Name}'. Run the command on the master itself, as root or the master's user, or over PowerShell remoting: Invoke-Command -HostName <master> {{ Import-Module SaltBatch; {MyInvocation.MyCommand.Name} ... }}.",
-            remote.Name);
-        ThrowTerminatingError(SaltErrors.ToErrorRecord(exception, remote.Name));
-    }
-
     /// <summary>Runs a step whose failure means the environment is broken, ending the call with the mapped error.</summary>
     protected void Guard(Action step)
     {

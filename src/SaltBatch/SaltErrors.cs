@@ -37,7 +37,6 @@ internal static class SaltErrors
         [SaltFailureKind.BatchRunnerMissing] = ("SaltApiBatchRunnerMissing", ErrorCategory.NotImplemented),
         [SaltFailureKind.CompanionRunnerMissing] = ("SaltApiRunnerNotInstalled", ErrorCategory.NotInstalled),
         [SaltFailureKind.CertificateNotTrusted] = ("SaltApiCertificateNotTrusted", ErrorCategory.SecurityError),
-        [SaltFailureKind.NotSupportedRemotely] = ("SaltApiNotSupported", ErrorCategory.NotImplemented),
         [SaltFailureKind.ApiError] = ("SaltApiError", ErrorCategory.InvalidResult),
     };
 

@@ -140,7 +140,7 @@ Describe 'saltbatch.start on a genuine Salt master' -Tag 'RealSalt' {
         }
     }
 
-    It 'starts from a workstation, through the genuine salt-api, a batch the genuine BatchManager completes, and lists its minions and finds it in the history' {
+    It 'starts from a workstation, through the genuine salt-api, a batch the genuine BatchManager completes, lists its minions, relaunches it and finds both in the history' {
         $carol = [pscredential]::new('carol', (ConvertTo-SecureString $Passwords.carol -AsPlainText -Force))
         $null = Connect-SaltMaster -Uri $Salt.api -Credential $carol -EAuth sbtest -Name 'real-start' -WarningAction SilentlyContinue
 
@@ -156,6 +156,18 @@ Describe 'saltbatch.start on a genuine Salt master' -Tag 'RealSalt' {
         @($remote | ForEach-Object $format) | Should -Be @($local | ForEach-Object $format)
         @($remote | Sort-Object Minion | ForEach-Object $format) | Should -Be @('node1 Done Succeeded 0 from the workstation', 'node2 Done Succeeded 0 from the workstation', 'node3 Done Succeeded 0 from the workstation')
         @(Get-SaltBatch -Master real-start).Jid | Should -Contain $batch.Jid
+
+        # The relaunch of one minion, from the batch piped on: its launch read through saltbatch.launch.
+        $again = $batch | Restart-SaltBatch -Outcome Succeeded -Minion node1 -PingTimeoutSec 10 -ErrorAction Stop
+        $again.Master | Should -Be 'real-start'
+        $again.RelaunchOf | Should -Be $batch.Jid
+        $again.Total | Should -Be 1
+        (Wait-SaltBatch -Jid $again.Jid -Master real-start -TimeoutSec 60 -ErrorAction Stop).State | Should -Be 'Complete'
+        $relaunched = Read-RealBatchState $Salt $again.Jid
+        $relaunched.launch.saltbatch_relaunch_of | Should -Be $batch.Jid
+        $relaunched.summary.tgt | Should -Be @('node1')
+        @(Get-SaltBatchMinion -Jid $again.Jid -Master real-start -IncludeReturn | ForEach-Object $format) | Should -Be @('node1 Done Succeeded 0 from the workstation')
+        @(Get-SaltBatch -Master real-start).Jid | Should -Contain $again.Jid
 
         # What the runner wrote is what a local Start-SaltBatch writes for the same batch, key for key in Salt's order.
         $here = Start-SaltBatch -Target 'node*' -Function test.echo -ArgumentList 'from the workstation' -BatchSize 2 -Timeout 60 -PingTimeoutSec 10 -ErrorAction Stop

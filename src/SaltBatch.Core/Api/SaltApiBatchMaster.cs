@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SaltBatch.Core.Batches;
 using SaltBatch.Core.Cache;
+using SaltBatch.Core.Payload;
 
 namespace SaltBatch.Core.Api;
 
@@ -169,20 +170,26 @@ public sealed class SaltApiBatchMaster : IBatchMaster
         }
     }
 
+    /// <summary>The launch keys <c>saltbatch.launch</c> returns, read as the same keys of a <c>.batch.p</c> are.</summary>
+    public async Task<BatchLaunch> GetLaunchAsync(string jid, Action<string> log, CancellationToken cancellationToken)
+    {
+        Jid.Validate(jid);
+        var launch = await Connection.RunCompanionAsync("saltbatch.launch", new JsonObject { ["jid"] = jid }, log, cancellationToken).ConfigureAwait(false);
+        if (launch.ValueKind != JsonValueKind.Object)
+        {
+            throw SaltApiFailures.Unexpected(Connection.Endpoint, "saltbatch.launch", $"a {launch.ValueKind} instead of the launch parameters");
+        }
+
+        log($"salt-api ran saltbatch.launch {jid} on '{Name}'.");
+        return BatchLaunchReader.Read(new PayloadReader(PayloadWriter.Pack(SaltApiJson.Map(launch), useBinType: false)));
+    }
+
     /// <summary>
     /// <c>saltbatch.start</c>, which pings as the master and writes the batch after the master's own checks of the
     /// caller: the same state a local start writes, with the caller's eauth name as its user.
     /// </summary>
     public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, CancellationToken cancellationToken)
     {
-        if (options.RelaunchOf is { } previous)
-        {
-            throw new SaltBatchException(
-                SaltFailureKind.NotSupportedRemotely,
-                $"Relaunching batch {previous} through salt-api ('{Name}', {Location}) is not supported yet: the companion runner starts new batches only. Run Restart-SaltBatch on the master host, or start the minions it names with Start-SaltBatch -Master {Name}.",
-                previous);
-        }
-
         var kwarg = new JsonObject
         {
             ["tgt"] = SaltApiJson.FromPayload(options.Target.Value),
@@ -196,6 +203,11 @@ public sealed class SaltApiBatchMaster : IBatchMaster
             ["batch_wait"] = options.BatchWait,
             ["returner"] = options.Returner,
         };
+        if (options.RelaunchOf is { } previous)
+        {
+            kwarg["relaunch_of"] = previous;
+        }
+
         if (options.PingTimeout is { } pingTimeout)
         {
             kwarg["ping_timeout"] = (long)Math.Ceiling(pingTimeout.TotalSeconds);

@@ -148,6 +148,7 @@ internal static class SaltApiJson
         User = String(summary, "user"),
         Created = Number(summary, "created"),
         LastProgress = Number(summary, "last_progress"),
+        RelaunchOf = String(summary, "relaunch_of"),
     };
 
     /// <summary>An event's <c>data</c> as the bus would have carried it: objects become maps, arrays lists.</summary>

@@ -28,6 +28,13 @@ public interface IBatchMaster
     Task<IReadOnlyList<ActiveBatchEntry>> ListActiveAsync(Action<string> log, CancellationToken cancellationToken);
 
     /// <summary>
+    /// What a batch was launched with (function, arguments, size, timeouts, returner), what a relaunch repeats: read
+    /// from <c>.batch.p</c>, or through salt-api from the companion runner's <c>saltbatch.launch</c>.
+    /// </summary>
+    /// <exception cref="SaltBatchException">InvalidJid, NotFound, Corrupt, AccessDenied; the master's own failures.</exception>
+    Task<BatchLaunch> GetLaunchAsync(string jid, Action<string> log, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A new master-driven batch: pinged, written with every responder pending and announced, for the master's
     /// BatchManager to drive. Locally as <see cref="BatchStarter"/> does it; through salt-api by the companion runner's
     /// <c>saltbatch.start</c>, which applies the master's own authorization to the caller first.

@@ -48,6 +48,12 @@ public sealed class LocalBatchMaster : IBatchMaster
         return Task.FromResult<IReadOnlyList<ActiveBatchEntry>>(entries);
     }
 
+    public Task<BatchLaunch> GetLaunchAsync(string jid, Action<string> log, CancellationToken cancellationToken)
+    {
+        log($"Reading the launch parameters of batch {Jid.Describe(jid)} from {Catalog.Layout.BatchStatePath(jid)}.");
+        return Task.FromResult(Catalog.GetLaunch(jid));
+    }
+
     public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         var starter = new BatchStarter(Catalog.Layout, _config.User, _config.GatherJobTimeout, TimeSpan.FromSeconds(_config.Timeout), _bus, _publisher, log);

@@ -19,12 +19,13 @@ public sealed record RelaunchPlan(BatchSummary Source, BatchLaunch Launch, IRead
     /// </param>
     /// <param name="minionFilter">Which minion ids may be relaunched; null for all.</param>
     /// <exception cref="SaltBatchException">
-    /// InvalidJid, NotFound, Corrupt, AccessDenied; StillRunning when a running batch's pending or active minions were asked for.
+    /// InvalidJid, NotFound, Corrupt, AccessDenied; StillRunning when a running batch's pending or active minions were
+    /// asked for; through salt-api, the companion runner's refusals (SaltApiRunnerNotInstalled without it).
     /// </exception>
-    public static RelaunchPlan For(BatchCatalog catalog, string jid, IReadOnlySet<BatchMinionOutcome> outcomes, bool outcomesChosen, Func<string, bool>? minionFilter)
+    public static async Task<RelaunchPlan> ForAsync(IBatchMaster master, string jid, IReadOnlySet<BatchMinionOutcome> outcomes, bool outcomesChosen, Func<string, bool>? minionFilter, Action<string> log, CancellationToken cancellationToken)
     {
-        var source = catalog.GetSummary(jid);
-        var launch = catalog.GetLaunch(jid);
+        var source = await master.GetSummaryAsync(jid, log, cancellationToken).ConfigureAwait(false);
+        var launch = await master.GetLaunchAsync(jid, log, cancellationToken).ConfigureAwait(false);
         var wanted = outcomes;
         if (!source.IsFinished && outcomes.Overlaps(Unsettled))
         {
@@ -39,10 +40,10 @@ public sealed record RelaunchPlan(BatchSummary Source, BatchLaunch Launch, IRead
             wanted = outcomes.Except(Unsettled).ToHashSet();
         }
 
+        var view = await master.GetMinionsAsync(jid, new BatchMinionQuery { Outcomes = outcomes, MinionFilter = minionFilter }, log, cancellationToken).ConfigureAwait(false);
         var chosen = new List<string>();
         var leftRunning = new List<string>();
-        var query = new BatchMinionQuery { Outcomes = outcomes, MinionFilter = minionFilter };
-        foreach (var minion in catalog.GetMinions(jid, query))
+        foreach (var minion in view.Minions)
         {
             (wanted.Contains(minion.Outcome!.Value) ? chosen : leftRunning).Add(minion.Minion);
         }

@@ -9,8 +9,9 @@ Install it where the master loads runners (either is enough):
 
 Salt-api users need a runner rule for it in ``external_auth``, for example ``'@runner': ['saltbatch\\..*']``.
 
-``version``, ``minions`` and ``history`` only read. ``start`` writes a new batch for the master's BatchManager, and
-only after the caller passed the checks the master itself applies to that caller's own publish (see ``start``).
+``version``, ``minions``, ``history`` and ``launch`` only read. ``start`` writes a new batch for the master's
+BatchManager, and only after the caller passed the checks the master itself applies to that caller's own publish
+(see ``start``).
 """
 
 import datetime
@@ -170,8 +171,37 @@ def history(state=None, function=None, target=None, user=None, after=None, befor
     return kept if most is None else kept[:most]
 
 
+def launch(jid):
+    """
+    What a batch was launched with, the keys of its ``.batch.p`` the BatchManager publishes every sub-batch from:
+    ``fun``, ``arg`` (keyword arguments as its trailing ``__kwarg__`` map), ``kwargs``, ``batch_size``, ``batch_wait``,
+    ``timeout``, ``failhard``, ``ret``, and ``saltbatch_relaunch_of`` for a relaunch. What SaltBatch's
+    Restart-SaltBatch repeats. The arguments are the caller's data as the returns are, so they go to the same callers:
+    the batch's own user, the master option's ``saltbatch: {return_readers: [...]}``, and a local ``salt-run``.
+
+    CLI Example:
+
+    .. code-block:: bash
+
+        salt-run saltbatch.launch 20240610120000000000
+    """
+    jid = str(jid)
+    if not salt.utils.jid.is_jid(jid):
+        return _not_a_jid(jid)
+    state = batch_state.read_batch_state(jid, __opts__)
+    if not isinstance(state, dict):
+        return _no_batch(jid)
+    if not _may_read_returns(state):
+        return _refusal(
+            "{} may not read the launch parameters of batch {} (started by {}): add the user to the master option "
+            "'saltbatch: {{return_readers: [...]}}' to allow it".format(_caller(), jid, state.get("user")),
+            "AccessDenied",
+        )
+    return {key: state[key] for key in _LAUNCH_KEYS if key in state}
+
+
 def start(tgt, job_fun, batch, job_arg=None, job_kwarg=None, tgt_type="glob", job_timeout=None, ping_timeout=None,
-          failhard=False, batch_wait=0, returner="", **kwargs):
+          failhard=False, batch_wait=0, returner="", relaunch_of=None, **kwargs):
     """
     Starts a batch the master's BatchManager drives, as ``salt <tgt> <job_fun> -b <batch> --async`` would for the
     caller: pings the target as the master, writes the batch with every responder pending through Salt's own
@@ -206,6 +236,10 @@ def start(tgt, job_fun, batch, job_arg=None, job_kwarg=None, tgt_type="glob", jo
     failhard, batch_wait, returner
         Stop dispatching after a failure; seconds to wait before refilling a freed slot; a returner for the job.
 
+    relaunch_of
+        The JID of the batch this one repeats (what ``launch`` gave), recorded in the new state as SaltBatch's
+        ``saltbatch_relaunch_of``; it grants nothing: the new batch is checked as any other.
+
     CLI Example:
 
     .. code-block:: bash
@@ -218,6 +252,8 @@ def start(tgt, job_fun, batch, job_arg=None, job_kwarg=None, tgt_type="glob", jo
         caller = _caller()
         job = _job(tgt, tgt_type, job_fun, job_arg, job_kwarg, batch, job_timeout, ping_timeout, batch_wait, returner)
         job["failhard"] = _truthy(failhard)
+        if relaunch_of is not None and not salt.utils.jid.is_jid(str(relaunch_of)):
+            raise ValueError("relaunch_of='{}' is not a JID".format(relaunch_of))
     except ValueError as error:
         return _refusal(str(error), "InvalidArgument")
     local = __opts__.get("__cli") == "salt-run"
@@ -256,7 +292,7 @@ def start(tgt, job_fun, batch, job_arg=None, job_kwarg=None, tgt_type="glob", jo
         # What the BatchManager will publish: the function to lists of these minions.
         if not _allowed(checks, auth_list, job["fun"], job["arg"], answered, "list", answered):
             return _not_allowed(caller, source, job["fun"], ",".join(answered), "list", job["arg"])
-    state = _write_new_batch(job, answered, caller)
+    state = _write_new_batch(job, answered, caller, None if relaunch_of is None else str(relaunch_of))
     summary = _summary(state)
     summary["down"] = sorted(down)
     return summary
@@ -264,7 +300,11 @@ def start(tgt, job_fun, batch, job_arg=None, job_kwarg=None, tgt_type="glob", jo
 
 # Keywords salt-api consumes itself (``companion-runner`` §1.3) and those the BatchManager's publish never carries.
 _START_KEYWORDS = ("tgt", "job_fun", "batch", "job_arg", "job_kwarg", "tgt_type", "job_timeout", "ping_timeout",
-                   "failhard", "batch_wait", "returner")
+                   "failhard", "batch_wait", "returner", "relaunch_of")
+# SaltBatch's own key in a state, beside Salt's 24: the batch a relaunch repeats.
+_RELAUNCH_OF = "saltbatch_relaunch_of"
+# What a batch was launched with: the keys the BatchManager publishes every sub-batch from.
+_LAUNCH_KEYS = ("fun", "arg", "kwargs", "batch_size", "batch_wait", "timeout", "failhard", "ret", _RELAUNCH_OF)
 _TARGET_TYPES = ("glob", "pcre", "list", "grain", "grain_pcre", "pillar", "pillar_pcre", "nodegroup", "range",
                  "compound", "ipcidr")
 _DEFAULT_JOB_TIMEOUT = 1800
@@ -443,7 +483,7 @@ def _ping(job):
     return ordered, announced - answered, ping_jid
 
 
-def _write_new_batch(job, minions, caller):
+def _write_new_batch(job, minions, caller, relaunch_of):
     """
     The master's job cache prepares the JID first, so the directory has its jid file before .batch.p is written and
     clean_old_jobs cannot scrub it; then the state, the index entry and the new event, as the async CLI does.
@@ -452,6 +492,9 @@ def _write_new_batch(job, minions, caller):
     jid = returners["{}.prep_jid".format(__opts__.get("master_job_cache", "local_cache"))](nocache=False)
     settings = dict(job, kwargs={}, user=caller, gather_job_timeout=__opts__.get("gather_job_timeout", 10))
     state = batch_state.create_batch_state(settings, minions, jid, driver="master")
+    if relaunch_of is not None:
+        # The BatchManager writes the state back whole, so the key survives; Salt reads nothing from it.
+        state[_RELAUNCH_OF] = relaunch_of
     batch_state.write_batch_state(jid, state, __opts__)
     batch_state.add_to_active_index(jid, __opts__)
     try:
@@ -641,6 +684,7 @@ def _summary(state):
         "user": state.get("user"),
         "created": created if isinstance(created, (int, float)) and not isinstance(created, bool) else None,
         "last_progress": state.get("last_progress"),
+        "relaunch_of": state.get(_RELAUNCH_OF),
     }
     summary["state"] = "Halted" if summary["halted"] else "Complete" if batch_state.is_batch_done(state) else "Running"
     return summary
