@@ -194,6 +194,22 @@ Describe 'The companion runner''s saltbatch.start' {
         Test-Path $started.Events | Should -BeFalse
     }
 
+    It 'needs every live token of the caller to allow it (their groups were captured at each login), and without one a backend the admin pinned' {
+        $rules = @($RunnerRule, 'test.ping')
+        $groupRules = @{ pam = @{ alice = $rules; 'ops%' = @('state.apply') } } | ConvertTo-Json -Depth 10 -Compress
+        $kwargs = @{ tgt = 'web*'; job_fun = 'state.apply'; batch = '1' }
+        $ops = Invoke-Start -Kwargs $kwargs -Rules $rules -Tokens '[{"name": "alice", "eauth": "pam", "groups": ["ops"]}]' -Options @{ external_auth = ($groupRules | ConvertFrom-Json -AsHashtable) }
+        $ops.ExitCode | Should -Be 0 -Because ($ops.Answer | ConvertTo-Json -Compress)
+
+        $mixed = Invoke-Start -Kwargs $kwargs -Rules $rules -Tokens '[{"name": "alice", "eauth": "pam", "groups": ["ops"]}, {"name": "alice", "eauth": "pam", "groups": []}]' -Options @{ external_auth = ($groupRules | ConvertFrom-Json -AsHashtable) }
+        $mixed.ExitCode | Should -Be 1
+        $mixed.Answer.error | Should -BeLike '*(token of eauth pam) do not allow state.apply*'
+
+        $pinned = Invoke-Start -Kwargs $kwargs -Rules @($RunnerRule, 'test.ping', 'state.apply') -Tokens '[]' -Options @{ saltbatch = @{ eauth = @('pam') } }
+        $pinned.ExitCode | Should -Be 0 -Because ($pinned.Answer | ConvertTo-Json -Compress)
+        $pinned.Answer.user | Should -Be 'alice'
+    }
+
     It 'refuses the master''s own user from anywhere but a local salt-run (a minion''s peer_run) and the reactor' {
         foreach ($caller in 'root', 'Reactor') {
             $output = & $Python (Join-Path $Peers 'runner_standin.py') --user $caller --minions $AllAnswer --kwargs '{"tgt": "web*", "job_fun": "test.ping", "batch": "1"}' $Runner (Join-Path $TestDrive "peer-$caller") sha256 start 2>&1
