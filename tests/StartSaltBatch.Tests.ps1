@@ -129,6 +129,38 @@ Describe 'Start-SaltBatch against a simulated master' {
         @(Get-MasterJournal $Master -Kind 'publish-received').Count | Should -Be 2
     }
 
+    It 'keeps a piped glob a glob: a piped string, or the Target and TargetType of a piped batch' {
+        $earlier = '20240610120000000000'
+        $null = New-SaltTestCache -Path $Master.CacheDir -Spec @{
+            batches = @(@{ jid = $earlier; fun = 'state.apply'; tgt = 'web*'; minions = $Web; done = 4; batchSize = 2 })
+        }
+
+        $again = Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $earlier | Start-SaltBatch -ConfigPath $Master.ConfigPath -Function test.ping -BatchSize 2
+        $piped = 'web*' | Start-SaltBatch -ConfigPath $Master.ConfigPath -Function test.ping -BatchSize 2
+        $typed = 'web*' | Start-SaltBatch -ConfigPath $Master.ConfigPath -Function test.ping -BatchSize 2 -TargetType glob
+
+        foreach ($batch in $again, $piped, $typed) {
+            "$($batch.TargetType) $($batch.Target) $($batch.Total)" | Should -Be 'glob web* 4'
+        }
+        @(Get-MasterJournal $Master -Kind 'publish-received' | ForEach-Object { "$($_.tgt_type) $($_.tgt)" }) | Should -Be @('glob web*', 'glob web*', 'glob web*')
+    }
+
+    It 'says what happened when piped batches bring several globs, and starts nothing' {
+        $null = New-SaltTestCache -Path $Master.CacheDir -Spec @{
+            batches = @(
+                @{ jid = '20240610120000000000'; fun = 'state.apply'; tgt = 'web*'; minions = $Web; done = 4; batchSize = 2 }
+                @{ jid = '20240610130000000000'; fun = 'state.apply'; tgt = 'db*'; minions = @('db1'); done = 1; batchSize = 1 }
+            )
+        }
+
+        $before = Get-JobDirectories $Master
+
+        { Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid 20240610120000000000, 20240610130000000000 | Start-SaltBatch -ConfigPath $Master.ConfigPath -Function test.ping -BatchSize 2 } |
+            Should -Throw -ErrorId 'SaltBatchInvalidArgument,SaltBatch.StartSaltBatchCommand' -ExpectedMessage '2 targets (web`*, db`*) make a list target, but their target type is glob*'
+        Get-MasterJournal $Master -Kind 'publish-received' | Should -BeNullOrEmpty
+        (Get-JobDirectories $Master).FullName | Should -Be $before.FullName
+    }
+
     It 'sizes <Size> of <Count> answering minions as <Expected>, as Salt does' -ForEach @(
         @{ Size = '3'; Count = 4; Expected = 3 }
         @{ Size = '10'; Count = 4; Expected = 10 }

@@ -9,18 +9,31 @@ namespace SaltBatch;
 /// <summary>
 /// <para type="synopsis">Starts a Salt batch job driven by the master, like <c>salt &lt;target&gt; &lt;function&gt; -b N --async</c>, and returns it.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "SaltBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Start, "SaltBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = TargetSet)]
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class StartSaltBatchCommand : BatchStartingCmdlet
 {
-    private readonly List<string> _targets = [];
-    private bool _targetsFromPipeline;
+    private const string TargetSet = "Target";
+    private const string MinionSet = "Minion";
 
-    /// <summary>A glob (or an expression of -TargetType), or minion ids; several ids, or ids from the pipeline, make one list target.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Minion", "Tgt")]
+    private readonly List<string> _targets = [];
+
+    /// <summary>The -TargetType of each piped record that had one (a piped SaltBatchInfo's), to keep it.</summary>
+    private readonly HashSet<string> _pipedTargetTypes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A glob (or an expression of -TargetType), or minion ids; several make one list target. Piped strings, and the
+    /// Target of a piped batch (with its TargetType), are targets as given: 'web*' stays a glob.
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = TargetSet)]
+    [Alias("Tgt")]
     [AllowEmptyCollection]
     public string[] Target { get; set; } = [];
+
+    /// <summary>Minion ids, such as the Minion property of piped Get-SaltBatchMinion objects: all of them make one list target.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = MinionSet)]
+    [AllowEmptyCollection]
+    public string[] Minion { get; set; } = [];
 
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
@@ -40,8 +53,10 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
     [Alias("Batch")]
     public string BatchSize { get; set; } = string.Empty;
 
-    [Parameter]
-    [ValidateSet("glob", "pcre", "list", "grain", "grain_pcre", "pillar", "pillar_pcre", "nodegroup", "range", "compound", "ipcidr")]
+    /// <summary>How Salt reads the target (glob by default for one, list for several); a piped batch's own binds here.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateTargetType]
+    [ArgumentCompleter(typeof(TargetTypeCompleter))]
     public string? TargetType { get; set; }
 
     [Parameter]
@@ -77,8 +92,11 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
 
     protected override void ProcessRecord()
     {
-        _targets.AddRange(Target);
-        _targetsFromPipeline |= MyInvocation.ExpectingInput;
+        _targets.AddRange(ParameterSetName == MinionSet ? Minion : Target);
+        if (MyInvocation.ExpectingInput && TargetType is { } pipedType)
+        {
+            _pipedTargetTypes.Add(pipedType);
+        }
     }
 
     protected override void EndProcessing()
@@ -97,6 +115,25 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
         }
     }
 
+    /// <summary>The one target type of the call, whether given or bound from each piped batch.</summary>
+    private string? TargetTypeGiven()
+    {
+        if (!MyInvocation.ExpectingInput)
+        {
+            return TargetType;
+        }
+
+        return _pipedTargetTypes.Count switch
+        {
+            0 => null,
+            1 => _pipedTargetTypes.First(),
+            _ => throw new SaltBatchException(
+                SaltFailureKind.InvalidArgument,
+                $"The piped targets ({string.Join(", ", _targets)}) have different target types ({string.Join(", ", _pipedTargetTypes)}): a batch has one target. Pipe batches of one target type, or minion ids (Get-SaltBatchMinion) for a list target.",
+                null),
+        };
+    }
+
     /// <summary>Everything PowerShell could not check while binding; a mistake here ends the call before anything is sent.</summary>
     private StartOptions BuildOptions()
     {
@@ -109,7 +146,7 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
 
             return new StartOptions
             {
-                Target = BatchTarget.Create(_targets, TargetType, _targetsFromPipeline),
+                Target = BatchTarget.Create(_targets, TargetTypeGiven(), isList: ParameterSetName == MinionSet),
                 Function = Function.Trim(),
                 Arguments = ArgumentList.Select(value => PowerShellValues.ToPayload(value, "-ArgumentList")).ToArray(),
                 KeywordArguments = Kwarg is null

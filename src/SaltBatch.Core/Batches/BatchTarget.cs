@@ -31,9 +31,9 @@ public sealed record BatchTarget
 
     public override string ToString() => Type == "list" ? $"list {string.Join(",", Minions)}" : $"{Type} '{Expression}'";
 
-    /// <param name="targets">The -Target values, or every id collected from the pipeline.</param>
+    /// <param name="targets">The -Target values (given or piped), or the minion ids of -Minion.</param>
     /// <param name="type">The requested type; null means glob for one target and list for several.</param>
-    /// <param name="isList">True when the targets are ids collected from the pipeline.</param>
+    /// <param name="isList">True when the targets are minion ids, which make a list target even when there is one.</param>
     /// <exception cref="SaltBatchException">InvalidArgument: no target, a blank one, an unknown type, or several targets with a non-list type.</exception>
     public static BatchTarget Create(IReadOnlyList<string> targets, string? type, bool isList)
     {
@@ -51,7 +51,11 @@ public sealed record BatchTarget
         {
             if (type is not null and not "list")
             {
-                throw Invalid($"Several targets make a list target, but -TargetType is {type}; give one {type} expression, or leave -TargetType out.", type);
+                throw Invalid(
+                    isList
+                        ? $"Minion ids make a list target, but -TargetType is {type}; leave -TargetType out, or give one {type} expression with -Target."
+                        : $"{targets.Count} targets ({string.Join(", ", targets)}) make a list target, but their target type is {type}; give one {type} expression, or leave -TargetType out for a list.",
+                    type);
             }
 
             return new BatchTarget("list", null, Distinct(targets));
