@@ -81,6 +81,20 @@ try { Get-SaltMasterConfig -CacheDir '$TestDrive' -ErrorAction Stop } catch { 'e
         ($output | Where-Object { $_ -like 'error=*' }) | Should -BeLike "error=*'SaltBatch.Core, *"
     }
 
+    It 'names the settings of Start-SaltBatch and Restart-SaltBatch with units and full words, keeping Salt''s spellings as aliases' {
+        foreach ($command in 'Start-SaltBatch', 'Restart-SaltBatch') {
+            $parameters = (Get-Command $command).Parameters
+            foreach ($name in @{ JobTimeoutSec = 'Timeout'; BatchWaitSec = 'BatchWait'; Returner = 'Return'; KeywordArgument = 'Kwarg'; BatchSize = 'Batch'; Function = 'Fun' }.GetEnumerator()) {
+                $parameters.Keys | Should -Contain $name.Key -Because $command
+                $parameters[$name.Key].Aliases | Should -Contain $name.Value -Because "$command -$($name.Key)"
+            }
+            @($parameters.Keys | Where-Object { $_ -like '*Timeout*' }) | Should -Be @('JobTimeoutSec', 'PingTimeoutSec') -Because "$command's timeouts say their unit"
+        }
+        foreach ($command in 'Stop-SaltBatch', 'Wait-SaltBatch', 'Connect-SaltMaster') {
+            (Get-Command $command).Parameters.Keys | Should -Contain 'TimeoutSec'
+        }
+    }
+
     It 'does not ship PowerShell''s own assemblies' {
         $moduleDir = Split-Path -Parent $script:ManifestPath
         Get-ChildItem -Path $moduleDir -Recurse -Include 'System.Management.Automation.dll', 'PowerShellStandard*' |

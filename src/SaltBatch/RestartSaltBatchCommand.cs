@@ -53,7 +53,8 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
 
     /// <summary>Overrides the earlier batch's keyword arguments (all of them; an empty table sends none).</summary>
     [Parameter]
-    public Hashtable? Kwarg { get; set; }
+    [Alias("Kwarg")]
+    public Hashtable? KeywordArgument { get; set; }
 
     /// <summary>Overrides the earlier batch's size: N minions at a time, or P% of the minions that answer the ping.</summary>
     [Parameter]
@@ -61,17 +62,21 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
     [Alias("Batch")]
     public string? BatchSize { get; set; }
 
+    /// <summary>Seconds to wait after a minion finishes before its slot is reused (Salt's --batch-wait).</summary>
     [Parameter]
     [ValidateRange(0.0, 86400.0)]
-    public double BatchWait { get; set; }
+    [Alias("BatchWait")]
+    public double BatchWaitSec { get; set; }
 
     /// <summary>Overrides the earlier batch's failhard; -FailHard:$false turns it off.</summary>
     [Parameter]
     public SwitchParameter FailHard { get; set; }
 
+    /// <summary>Overrides the earlier batch's per-minion job timeout in seconds (Salt's -t/--timeout).</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int Timeout { get; set; }
+    [Alias("Timeout")]
+    public int JobTimeoutSec { get; set; }
 
     [Parameter]
     [ValidateRange(1, 3600)]
@@ -80,7 +85,8 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
     /// <summary>Overrides the earlier batch's returner; an empty string sends none.</summary>
     [Parameter]
     [ValidateNotNull]
-    public string? Return { get; set; }
+    [Alias("Return", "Ret")]
+    public string? Returner { get; set; }
 
     /// <remarks>Text, not the engine's <see cref="PullFraming"/>: see Stop-SaltBatch's -Framing.</remarks>
     [Parameter]
@@ -237,14 +243,14 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
             {
                 Function = Function?.Trim() ?? original.Function,
                 Arguments = ArgumentList is null ? original.Arguments : ArgumentList.Select(value => PowerShellValues.ToPayload(value, "-ArgumentList")).ToArray(),
-                KeywordArguments = Kwarg is null
+                KeywordArguments = KeywordArgument is null
                     ? original.KeywordArguments
-                    : PowerShellValues.ToKeywordArguments(Kwarg, "-Kwarg"),
+                    : PowerShellValues.ToKeywordArguments(KeywordArgument, "-KeywordArgument"),
                 BatchSize = BatchSize is null ? original.BatchSize : BatchSizeSpec.Parse(BatchSize),
-                BatchWait = bound.ContainsKey(nameof(BatchWait)) ? BatchWait : original.BatchWait,
+                BatchWait = bound.ContainsKey(nameof(BatchWaitSec)) ? BatchWaitSec : original.BatchWait,
                 FailHard = bound.ContainsKey(nameof(FailHard)) ? FailHard.IsPresent : original.FailHard,
-                TimeoutSeconds = bound.ContainsKey(nameof(Timeout)) ? Timeout : original.TimeoutSeconds,
-                Returner = Return ?? original.Returner,
+                TimeoutSeconds = bound.ContainsKey(nameof(JobTimeoutSec)) ? JobTimeoutSec : original.TimeoutSeconds,
+                Returner = Returner ?? original.Returner,
                 Framing = framing,
             };
         }

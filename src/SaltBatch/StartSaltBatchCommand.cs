@@ -45,7 +45,8 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
     public object[] ArgumentList { get; set; } = [];
 
     [Parameter]
-    public Hashtable? Kwarg { get; set; }
+    [Alias("Kwarg")]
+    public Hashtable? KeywordArgument { get; set; }
 
     /// <summary>N minions at a time, or P% of the minions that answered the ping.</summary>
     [Parameter(Mandatory = true)]
@@ -59,24 +60,30 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
     [ArgumentCompleter(typeof(TargetTypeCompleter))]
     public string? TargetType { get; set; }
 
+    /// <summary>Seconds to wait after a minion finishes before its slot is reused (Salt's --batch-wait).</summary>
     [Parameter]
     [ValidateRange(0.0, 86400.0)]
-    public double BatchWait { get; set; }
+    [Alias("BatchWait")]
+    public double BatchWaitSec { get; set; }
 
     [Parameter]
     public SwitchParameter FailHard { get; set; }
 
+    /// <summary>Seconds each minion may run the job before the BatchManager counts it timed out (Salt's -t/--timeout).</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int Timeout { get; set; } = StartOptions.DefaultTimeoutSeconds;
+    [Alias("Timeout")]
+    public int JobTimeoutSec { get; set; } = StartOptions.DefaultTimeoutSeconds;
 
     [Parameter]
     [ValidateRange(1, 3600)]
     public int PingTimeoutSec { get; set; }
 
+    /// <summary>A returner for the job's returns (Salt's --return).</summary>
     [Parameter]
     [ValidateNotNull]
-    public string Return { get; set; } = string.Empty;
+    [Alias("Return", "Ret")]
+    public string Returner { get; set; } = string.Empty;
 
     /// <summary>Event-bus pull framing of the new event: Auto (probe once per master), or force Prefixed or Bare.</summary>
     /// <remarks>Text, not the engine's <see cref="PullFraming"/>: see Stop-SaltBatch's -Framing.</remarks>
@@ -149,15 +156,15 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
                 Target = BatchTarget.Create(_targets, TargetTypeGiven(), isList: ParameterSetName == MinionSet),
                 Function = Function.Trim(),
                 Arguments = ArgumentList.Select(value => PowerShellValues.ToPayload(value, "-ArgumentList")).ToArray(),
-                KeywordArguments = Kwarg is null
+                KeywordArguments = KeywordArgument is null
                     ? []
-                    : PowerShellValues.ToKeywordArguments(Kwarg, "-Kwarg"),
+                    : PowerShellValues.ToKeywordArguments(KeywordArgument, "-KeywordArgument"),
                 BatchSize = BatchSizeSpec.Parse(BatchSize),
-                BatchWait = BatchWait,
+                BatchWait = BatchWaitSec,
                 FailHard = FailHard,
-                TimeoutSeconds = Timeout,
+                TimeoutSeconds = JobTimeoutSec,
                 PingTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(PingTimeoutSec)) ? TimeSpan.FromSeconds(PingTimeoutSec) : null,
-                Returner = Return,
+                Returner = Returner,
                 Framing = ResolveFraming(Framing).Framing,
             };
         }
