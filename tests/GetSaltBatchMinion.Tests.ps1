@@ -144,6 +144,20 @@ Describe 'Get-SaltBatchMinion' {
         Get-SaltBatchMinion -CacheDir $Cache -Jid $GeneratedJid -Minion 'nosuch*' | Should -BeNullOrEmpty
     }
 
+    It 'takes several JIDs as every other -Jid does, and -State and -Outcome as names in any case, as Get-SaltBatch -State' {
+        $both = @(Get-SaltBatchMinion -CacheDir $Cache -Jid $SecondJid, $HaltedJid)
+        @($both.Jid | Select-Object -Unique) | Should -Be @($SecondJid, $HaltedJid)
+        $both.Count | Should -Be 11
+        @(Get-SaltBatchMinion -CacheDir $Cache -Jid $HaltedJid -State done, FAILED).State | Should -Be @('Done', 'Done', 'Failed')
+        @(Get-SaltBatchMinion -CacheDir $Cache -Jid $HaltedJid -Outcome abandoned).Minion | Should -HaveCount 1
+
+        $refused = { Get-SaltBatchMinion -CacheDir $Cache -Jid $HaltedJid -State Finished } | Should -Throw -ErrorId 'ParameterArgumentValidationError,SaltBatch.GetSaltBatchMinionCommand' -PassThru
+        $refused.Exception.Message | Should -BeLike '*Pending,Active,Done,Failed*'
+        $refused.Exception.Message | Should -Not -BeLike '*SaltBatch.Core*'
+        (Get-Command Get-SaltBatchMinion).Parameters['State'].ParameterType | Should -Be ([string[]])
+        (Get-Command Get-SaltBatchMinion).Parameters['Jid'].ParameterType | Should -Be ([string[]])
+    }
+
     It 'takes the JID positionally, by value, and by property name from Get-SaltBatch and Get-SaltActiveBatch' {
         (Get-SaltBatchMinion $SecondJid -CacheDir $Cache).Count | Should -Be 6
         ($SecondJid | Get-SaltBatchMinion -CacheDir $Cache).Count | Should -Be 6

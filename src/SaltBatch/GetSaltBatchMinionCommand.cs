@@ -15,19 +15,23 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
     private readonly CancellationTokenSource _stopping = new();
     private BatchMinionQuery _query = BatchMinionQuery.All;
 
+    /// <summary>The batches whose minions to list, one after the other.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(CachedJidCompleter))]
-    public string Jid { get; set; } = string.Empty;
+    public string[] Jid { get; set; } = [];
 
+    /// <summary>Only minions in these .batch.p states.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public BatchMinionState[]? State { get; set; }
+    [ValidateSet(nameof(BatchMinionState.Pending), nameof(BatchMinionState.Active), nameof(BatchMinionState.Done), nameof(BatchMinionState.Failed))]
+    public string[]? State { get; set; }
 
     /// <summary>What became of the minions wanted: a failed state's retcode 2 is Failed although .batch.p files it under done.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public BatchMinionOutcome[]? Outcome { get; set; }
+    [ValidateSet(nameof(BatchMinionOutcome.Succeeded), nameof(BatchMinionOutcome.Failed), nameof(BatchMinionOutcome.TimedOut), nameof(BatchMinionOutcome.Running), nameof(BatchMinionOutcome.NotStarted), nameof(BatchMinionOutcome.Abandoned))]
+    public string[]? Outcome { get; set; }
 
     [Parameter]
     [SupportsWildcards]
@@ -53,8 +57,8 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
         var patterns = Minion?.Select(pattern => WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase)).ToArray();
         _query = new BatchMinionQuery
         {
-            States = State?.ToHashSet(),
-            Outcomes = Outcome?.ToHashSet(),
+            States = State?.Select(state => Enum.Parse<BatchMinionState>(state, ignoreCase: true)).ToHashSet(),
+            Outcomes = Outcome?.Select(outcome => Enum.Parse<BatchMinionOutcome>(outcome, ignoreCase: true)).ToHashSet(),
             MinionFilter = patterns is null ? null : minion => patterns.Any(pattern => pattern.IsMatch(minion)),
             IncludeReturn = IncludeReturn,
         };
@@ -62,31 +66,37 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
 
     protected override void ProcessRecord()
     {
-        if (!ValidJid(Jid))
-        {
-            return;
-        }
-
         var masters = Masters(Master);
-        var results = MasterFanOut.Start(masters, master => master.GetMinionsAsync(Jid, _query, Note, _stopping.Token)).Select(task => task.GetAwaiter().GetResult()).ToArray();
+        foreach (var jid in Jid)
+        {
+            if (ValidJid(jid))
+            {
+                WriteBatch(masters, jid);
+            }
+        }
+    }
+
+    private void WriteBatch(IReadOnlyList<IBatchMaster> masters, string jid)
+    {
+        var results = MasterFanOut.Start(masters, master => master.GetMinionsAsync(jid, _query, Note, _stopping.Token)).Select(task => task.GetAwaiter().GetResult()).ToArray();
         FlushNotes();
         foreach (var result in results)
         {
             if (result.Value is { } view)
             {
-                WriteMinions(view, result.Master.Name);
+                WriteMinions(jid, view, result.Master.Name);
             }
         }
 
         foreach (var failure in Reportable(results))
         {
-            Report(failure);
+            Report(jid, failure);
         }
     }
 
     protected override void StopProcessing() => _stopping.Cancel();
 
-    private void WriteMinions(BatchMinionView view, string master)
+    private void WriteMinions(string jid, BatchMinionView view, string master)
     {
         if (view.Limitation is { } limitation)
         {
@@ -102,23 +112,23 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
                     WriteError(SaltErrors.ToErrorRecord(unreadable, minion.Minion));
                 }
 
-                WriteObject(new SaltBatchMinionInfo(Jid, minion, master));
+                WriteObject(new SaltBatchMinionInfo(jid, minion, master));
             }
         }
         catch (SaltBatchException exception)
         {
-            Report(exception);
+            Report(jid, exception);
         }
     }
 
     /// <summary>A file this account may not read ends the call (every other JID would fail the same way); the rest is this JID's error.</summary>
-    private void Report(SaltBatchException failure)
+    private void Report(string jid, SaltBatchException failure)
     {
         if (failure.Kind == SaltFailureKind.AccessDenied)
         {
-            ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, Jid));
+            ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, jid));
         }
 
-        WriteFailure(failure, Jid);
+        WriteFailure(failure, jid);
     }
 }
