@@ -33,6 +33,10 @@ Describe 'Get-SaltBatch' {
         $expectedAge = ([datetime]::UtcNow - $batch.LastProgress).TotalSeconds
         $batch.AgeSeconds | Should -BeGreaterThan ($expectedAge - 60)
         $batch.AgeSeconds | Should -BeLessOrEqual ($expectedAge + 1)
+        # The same age as a time span, which PowerShell compares and formats: older than ten minutes.
+        $batch.Age | Should -BeOfType [timespan]
+        [math]::Abs($batch.Age.TotalSeconds - $batch.AgeSeconds) | Should -BeLessThan 0.001
+        @($batch | Where-Object Age -GT ([timespan]'00:10:00')) | Should -HaveCount 1
     }
 
     It 'reports halted and complete batches with their state' {

@@ -113,11 +113,22 @@ Describe 'Connecting' {
         $new.Connected | Should -BeFalse
     }
 
+    It 'logs out of every connection with -All, as a script ends' {
+        $null = Connect-Sim $Alpha 'first'
+        $null = Connect-Sim $Alpha 'second'
+        $before = @(Get-MasterJournal $Alpha -Kind 'api-request' | Where-Object path -EQ '/logout').Count
+
+        Disconnect-SaltMaster -All
+
+        Get-SaltMasterConnection | Should -BeNullOrEmpty
+        @(Get-MasterJournal $Alpha -Kind 'api-request' | Where-Object path -EQ '/logout').Count | Should -BeGreaterOrEqual ($before + 2)
+    }
+
     It 'logs out and forgets the connection' {
         $null = Connect-Sim $Alpha 'leaving'
         Disconnect-SaltMaster leaving
 
-        (Get-SaltMasterConnection).Name | Should -Not -Contain 'leaving'
+        @(Get-SaltMasterConnection | ForEach-Object Name) | Should -Not -Contain 'leaving'
         Get-MasterJournal $Alpha -Kind 'api-request' | Where-Object path -EQ '/logout' | Should -Not -BeNullOrEmpty
         Get-SaltActiveBatch -Master leaving -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $missing[0].FullyQualifiedErrorId | Should -Be 'SaltMasterNotConnected,SaltBatch.GetSaltActiveBatchCommand'

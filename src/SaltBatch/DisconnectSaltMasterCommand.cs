@@ -6,20 +6,27 @@ namespace SaltBatch;
 /// <summary>
 /// <para type="synopsis">Logs out of salt-api connections and forgets them.</para>
 /// </summary>
-[Cmdlet(VerbsCommunications.Disconnect, "SaltMaster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommunications.Disconnect, "SaltMaster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = MasterSet)]
 [OutputType(typeof(void))]
 public sealed class DisconnectSaltMasterCommand : PSCmdlet
 {
+    private const string MasterSet = "Master";
+    private const string AllSet = "All";
+
     private readonly CancellationTokenSource _stopping = new();
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = MasterSet)]
     [SaltMasterArgument]
     [ArgumentCompleter(typeof(SaltMasterNameCompleter))]
     public SaltMasterConnection[] Master { get; set; } = [];
 
+    /// <summary>Every connection of this PowerShell process (its runspaces share them), as at the end of a script.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+    public SwitchParameter All { get; set; }
+
     protected override void ProcessRecord()
     {
-        foreach (var connection in Master)
+        foreach (var connection in ParameterSetName == AllSet ? SaltMasters.All : Master)
         {
             if (connection.Api is not { } api)
             {

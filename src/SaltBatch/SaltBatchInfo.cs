@@ -90,6 +90,9 @@ public sealed class SaltBatchInfo
     /// <summary>Seconds since <see cref="LastProgress"/> when this object was read (the runner's <c>age_seconds</c>).</summary>
     public double? AgeSeconds { get; }
 
+    /// <summary><see cref="AgeSeconds"/> as a time span, for comparing and formatting in PowerShell: <c>Where-Object Age -gt '00:10:00'</c>.</summary>
+    public TimeSpan? Age => AgeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
     /// <summary><c>Running</c>, <c>Halted</c>, or <c>Complete</c> when nothing is pending or active.</summary>
     public string State { get; }
 
