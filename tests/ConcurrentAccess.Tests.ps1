@@ -67,7 +67,7 @@ Describe 'Stopping many batches at once' {
         $results = $Jids | ForEach-Object -ThrottleLimit 10 -Parallel {
             Import-Module $using:ModulePath
             try {
-                Stop-SaltBatch -ConfigPath ($using:Master).ConfigPath -Jid $_ -Kill -PassThru -TimeoutSec 30 -ErrorAction Stop
+                Stop-SaltBatch -ConfigPath ($using:Master).ConfigPath -Jid $_ -Kill -Force -PassThru -TimeoutSec 30 -ErrorAction Stop
             }
             catch {
                 "$_"

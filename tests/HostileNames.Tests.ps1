@@ -70,7 +70,7 @@ Describe 'Hostile JIDs' {
             $null = New-SaltTestCache -Path $master.CacheDir -Spec @{ batches = @(@{ jid = $RunningJid; total = 2; done = 1; active = 1 }) }
             $before = Get-TreeSnapshot $Root
 
-            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid ($Invalid + $EscapingJid) -Kill -Framing Prefixed -ErrorVariable failures -ErrorAction SilentlyContinue
+            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid ($Invalid + $EscapingJid) -Kill -Force -Framing Prefixed -ErrorVariable failures -ErrorAction SilentlyContinue
 
             $failures.Count | Should -Be ($Invalid.Count + 1)
             @($failures | Where-Object FullyQualifiedErrorId -Like 'SaltBatchInvalidJid,*').Count | Should -Be $Invalid.Count
@@ -109,7 +109,7 @@ Describe 'Hostile minion ids inside .batch.p' {
             @($lines | Where-Object { $_ -like "$jid *" }) | Should -HaveCount 1
 
             $filesBefore = @(Get-ChildItem -LiteralPath $TestDrive -Recurse -Force -File -Name | Sort-Object)
-            $stopped = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $jid -Kill -Framing Prefixed -PassThru
+            $stopped = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $jid -Kill -Force -Framing Prefixed -PassThru
             $stopped.State | Should -Be 'Halted'
             (Get-MasterJournal $master -Kind 'publish-received').tgt | Should -Be $expected
             # An id like ../../etc/cron.d/x is a name to publish to, never a path: the stop made no file anywhere.
@@ -136,7 +136,7 @@ Describe 'Paths with spaces and non-ASCII letters' {
             (Get-SaltBatch -ConfigPath $master.ConfigPath -Jid $jid).Active | Should -Be 2
             (Get-SaltActiveBatch -ConfigPath $master.ConfigPath).Jid | Should -Be $jid
             (Get-SaltMasterConfig -ConfigPath $master.ConfigPath).CacheDir | Should -Be $master.CacheDir
-            $stopped = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $jid -Kill -PassThru
+            $stopped = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $jid -Kill -Force -PassThru
             $stopped.State | Should -Be 'Halted'
             (Get-MasterJournal $master -Kind 'publish-received').tgt | Should -Be @('web3', 'wéb2')
         }

@@ -84,7 +84,7 @@ function Use-SaltBatch {
         $null = $waiter.AddScript("Import-Module '$($Module -replace "'", "''")'; Wait-SaltBatch -ConfigPath '$($ConfigPath -replace "'", "''")' -Jid $StopJid -TimeoutSec 30")
         $waiting = $waiter.BeginInvoke()
         Wait-Listening
-        $stopped = Stop-SaltBatch -ConfigPath $ConfigPath -Jid $StopJid -Kill -PassThru
+        $stopped = Stop-SaltBatch -ConfigPath $ConfigPath -Jid $StopJid -Kill -Force -PassThru
         $waited = @($waiter.EndInvoke($waiting))
         $used.Stopped = [ordered]@{ State = $stopped.State; HaltedReason = $stopped.HaltedReason }
         $used.Waited = @($waited | ForEach-Object { [ordered]@{ Jid = $_.Jid; State = $_.State } })

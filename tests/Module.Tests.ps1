@@ -140,13 +140,13 @@ function Get-NetMqContextState {
 `$ErrorActionPreference = 'Stop'
 $NetMqContext
 Import-Module '$(Get-SaltBatchModulePath)'
-'stop1=' + (Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Jid $FirstJid -Kill -PassThru).State
+'stop1=' + (Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Jid $FirstJid -Kill -Force -PassThru).State
 'netmq1=' + (Get-NetMqContextState)
 Remove-Module SaltBatch
 'released1=' + [SaltBatch.ModuleLifecycle]::ReleaseCount + ',' + (Get-NetMqContextState)
 Import-Module '$(Get-SaltBatchModulePath)'
 'cmdlets=' + (Get-Module SaltBatch).ExportedCmdlets.Count
-'stop2=' + (Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Jid $SecondJid -Kill -PassThru).State
+'stop2=' + (Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Jid $SecondJid -Kill -Force -PassThru).State
 'netmq2=' + (Get-NetMqContextState)
 'engines=' + @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'SaltBatch.Core' }).Count
 Remove-Module SaltBatch
@@ -171,7 +171,7 @@ Remove-Module SaltBatch
 `$ErrorActionPreference = 'Stop'
 $NetMqContext
 Import-Module '$(Get-SaltBatchModulePath)'
-'stop=' + (Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Jid $FirstJid -Kill -PassThru).State
+'stop=' + (Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Jid $FirstJid -Kill -Force -PassThru).State
 `$other = [powershell]::Create()
 `$null = `$other.AddScript("Import-Module '$(Get-SaltBatchModulePath)'; Remove-Module SaltBatch").Invoke()
 `$other.Dispose()

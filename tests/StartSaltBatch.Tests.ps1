@@ -352,7 +352,7 @@ Describe 'Start-SaltBatch with a driven master' {
             $final.State | Should -Be 'Complete'
             ($final.Completed + $final.Failed) | Should -Be 4
 
-            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $final.Jid -Kill -ErrorVariable failures -ErrorAction SilentlyContinue
+            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $final.Jid -Kill -Force -ErrorVariable failures -ErrorAction SilentlyContinue
 
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -Be 'SaltBatchAlreadyComplete,SaltBatch.StopSaltBatchCommand'

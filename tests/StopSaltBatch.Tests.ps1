@@ -56,7 +56,7 @@ Describe 'Stop-SaltBatch against a simulated master with <Framing> event framing
     }
 
     It 'with -Kill publishes saltutil.kill_job to exactly the active minions, then stops' {
-        Stop-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid -Kill -Framing $Expected
+        Stop-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid -Kill -Force -Framing $Expected
 
         $publish = @(Get-MasterJournal $Master -Kind 'publish-received')
         $publish.Count | Should -Be 1
@@ -74,7 +74,7 @@ Describe 'Stop-SaltBatch against a simulated master with <Framing> event framing
     }
 
     It 'stops what Get-SaltActiveBatch pipes in, filtered by function' {
-        Get-SaltActiveBatch -ConfigPath $Master.ConfigPath | Where-Object Function -EQ 'test.ping' | Stop-SaltBatch -ConfigPath $Master.ConfigPath -Kill -Framing $Expected
+        Get-SaltActiveBatch -ConfigPath $Master.ConfigPath | Where-Object Function -EQ 'test.ping' | Stop-SaltBatch -ConfigPath $Master.ConfigPath -Kill -Force -Framing $Expected
 
         (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $OtherJid).State | Should -Be 'Halted'
         (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid).State | Should -Be 'Running'
@@ -222,7 +222,7 @@ Describe 'Stop-SaltBatch failure paths' {
     It 'reports a refused kill publish as an error record with the master''s reason, and still stops' {
         $master = New-StopScenario -Framing prefixed -MasterArgs '--auth-error'
         try {
-            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -ErrorVariable failures -ErrorAction SilentlyContinue
+            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Force -Framing Prefixed -ErrorVariable failures -ErrorAction SilentlyContinue
 
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchKillNotPublished,*'
@@ -239,7 +239,7 @@ Describe 'Stop-SaltBatch failure paths' {
     It 'reports a kill refused as "bad load" by a master that wants a newer protocol, naming the version' {
         $master = New-StopScenario -Framing prefixed -MasterArgs '--minimum-auth-version', '4'
         try {
-            $info = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
+            $info = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Force -Framing Prefixed -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
 
             $failures.Count | Should -Be 1
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'SaltBatchKillNotPublished,*'
@@ -257,7 +257,7 @@ Describe 'Stop-SaltBatch failure paths' {
         $master = New-StopScenario -Framing prefixed -MasterArgs '--silent' -RequestTimeout 1
         try {
             $watch = [Diagnostics.Stopwatch]::StartNew()
-            $info = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Framing Prefixed -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
+            $info = Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -Kill -Force -Framing Prefixed -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
             $watch.Stop()
 
             $failures.Count | Should -Be 1
@@ -278,7 +278,7 @@ Describe 'Stop-SaltBatch failure paths' {
         $master = New-StopScenario -Framing prefixed -MasterArgs '--auth-error'
         try {
             $everything = & {
-                Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid, '20990101000000000000' -Kill -Framing Prefixed -PassThru -Verbose -Debug -ErrorAction Continue -WarningAction Continue -InformationAction Continue
+                Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid, '20990101000000000000' -Kill -Force -Framing Prefixed -PassThru -Verbose -Debug -ErrorAction Continue -WarningAction Continue -InformationAction Continue
             } *>&1 | Out-String -Width 4096
 
             $everything | Should -Not -BeNullOrEmpty
@@ -288,5 +288,56 @@ Describe 'Stop-SaltBatch failure paths' {
         finally {
             Stop-SimulatedMaster $master
         }
+    }
+}
+
+Describe 'Stop-SaltBatch asks as PowerShell''s own cmdlets do' {
+    BeforeAll {
+        $script:Master = New-StopScenario -Framing prefixed
+
+        function script:Invoke-StopUnattended([string] $Arguments) {
+            # A separate non-interactive pwsh, as a scheduled task runs it: what it printed, its errors, its exit code.
+            $module = Get-SaltBatchModulePath
+            $command = "Import-Module '$module'; Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Framing Prefixed $Arguments"
+            Invoke-CapturedProcess -FilePath 'dotnet' -ArgumentList @('pwsh', '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', $command)
+        }
+    }
+    AfterAll {
+        Stop-SimulatedMaster $Master
+    }
+
+    It 'describes with -WhatIf the batch it would stop, read first, and says of a halted or unknown one that it is not stopped' {
+        $run = Invoke-StopUnattended "-Jid $OtherJid, $HaltedJid, 20990101000000000000 -WhatIf"
+
+        @($run.Output | Where-Object { $_ -like 'What if:*' }) | Should -Be @("What if: Performing the operation `"Stop the batch (no new minions are dispatched)`" on target `"Salt batch $OtherJid (test.ping on db*: 0/2 done, 1 running, 1 pending)`".")
+        $run.Error | Should -BeLike "*Batch $HaltedJid is already halted*"
+        $run.Error | Should -BeLike '*No batch with JID 20990101000000000000*'
+        Get-MasterJournal $Master -Kind 'event-received' | Where-Object tag -Like 'salt/batch/*' | Should -BeNullOrEmpty
+    }
+
+    It 'asks before -Kill, which ends running jobs, as a high-impact action: unattended, without -Force, it fails loudly and sends nothing' {
+        $run = Invoke-StopUnattended "-Jid $RunningJid -Kill"
+
+        $run.ExitCode | Should -Not -Be 0
+        $run.Error | Should -BeLike '*Stop-SaltBatch -Kill asks before it kills running jobs, and this session cannot ask*add -Force*'
+        Get-MasterJournal $Master -Kind 'publish-received' | Should -BeNullOrEmpty
+        Get-MasterJournal $Master -Kind 'event-received' | Where-Object tag -Like 'salt/batch/*' | Should -BeNullOrEmpty
+        (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $RunningJid).State | Should -Be 'Running'
+    }
+
+    It 'kills unattended with <Given>' -ForEach @(
+        @{ Given = '-Force'; Jid = '20240610120000000000' }
+        @{ Given = '-Confirm:$false'; Jid = '20240610120500000000' }
+    ) {
+        $run = Invoke-StopUnattended "-Jid $Jid -Kill $Given"
+
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        (Get-MasterJournal $Master -Kind 'publish-received' | Where-Object fun -EQ 'saltutil.kill_job').arg | Should -Contain $Jid
+        (Get-SaltBatch -ConfigPath $Master.ConfigPath -Jid $Jid).State | Should -Be 'Halted'
+    }
+
+    It 'has the confirm impact of a change a user can undo for a graceful stop, so scripts are not asked' {
+        (Get-Command Stop-SaltBatch).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'Medium'
+        (Get-Command Stop-SaltBatch).Parameters.Keys | Should -Contain 'Force'
     }
 }

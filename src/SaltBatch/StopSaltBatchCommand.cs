@@ -2,6 +2,7 @@ using System.Management.Automation;
 using SaltBatch.Core;
 using SaltBatch.Core.Batches;
 using SaltBatch.Core.Bus;
+using SaltBatch.Core.Cache;
 
 namespace SaltBatch;
 
@@ -19,9 +20,16 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     [ArgumentCompleter(typeof(ActiveJidCompleter))]
     public string[] Jid { get; set; } = [];
 
-    /// <summary>Also publish saltutil.kill_job to the batch's in-flight minions before stopping it.</summary>
+    /// <summary>
+    /// Also publish saltutil.kill_job to the batch's in-flight minions before stopping it. It ends running jobs, so it
+    /// asks as a high-impact action does (unless -Force, -Confirm:$false or $ConfirmPreference = 'None').
+    /// </summary>
     [Parameter]
     public SwitchParameter Kill { get; set; }
+
+    /// <summary>Kills without asking, for scripts that run unattended.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -67,37 +75,109 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
             Framing = framing,
             FramingForcedBy = forcedBy,
         };
+        var action = Kill ? "Kill the in-flight minions (saltutil.kill_job) and stop the batch" : "Stop the batch (no new minions are dispatched)";
+        var yesToAll = false;
+        var noToAll = false;
         foreach (var jid in Jid)
         {
-            var action = Kill ? "Kill the in-flight minions (saltutil.kill_job) and stop the batch" : "Stop the batch (no new minions are dispatched)";
-            var where = masters.Count == 1 && masters[0] is LocalBatchMaster ? string.Empty : $" on {string.Join(", ", masters.Select(m => m.Name))}";
-            if (!ValidJid(jid) || !ShouldProcess($"Salt batch {Core.Cache.Jid.Describe(jid)}{where}", action))
+            if (!ValidJid(jid))
             {
                 continue;
             }
 
-            var results = MasterFanOut.Start(masters, master => master.StopAsync(jid, options, Note, _stopping.Token));
             try
             {
-                var outcomes = results.Select(task => task.GetAwaiter().GetResult()).ToArray();
-                FlushNotes();
-                foreach (var result in outcomes)
+                // Read first, so -WhatIf and the prompt describe the batch, and a finished or unknown one is told as such.
+                if (Stoppable(masters, jid) is not { Count: > 0 } stoppable)
                 {
-                    if (result.Value is { } outcome)
-                    {
-                        Report(result.Master, outcome);
-                    }
+                    continue;
                 }
 
-                foreach (var failure in Reportable(outcomes))
+                var target = Describe(jid, stoppable, masters);
+                if (!ShouldProcess(target, action) || (Kill && !ConfirmKill(target, ref yesToAll, ref noToAll)))
                 {
-                    WriteFailure(failure, jid);
+                    continue;
                 }
+
+                Stop(jid, stoppable.Select(result => result.Master).ToArray(), options);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>The masters on which the batch can be stopped, with its summary there; the others' refusals are written.</summary>
+    private List<MasterResult<BatchSummary>> Stoppable(IReadOnlyList<IBatchMaster> masters, string jid)
+    {
+        var checks = MasterFanOut.Start(masters, async master =>
+        {
+            var summary = await master.GetSummaryAsync(jid, Note, _stopping.Token).ConfigureAwait(false);
+            StopRefusal.ThrowIfNotStoppable(jid, summary, master is LocalBatchMaster ? string.Empty : $" on '{master.Name}'");
+            return summary;
+        }).Select(task => task.GetAwaiter().GetResult()).ToArray();
+        FlushNotes();
+        foreach (var failure in Reportable(checks))
+        {
+            WriteFailure(failure, jid);
+        }
+
+        return checks.Where(result => result.Value is not null).ToList();
+    }
+
+    private static string Describe(string jid, IReadOnlyList<MasterResult<BatchSummary>> stoppable, IReadOnlyList<IBatchMaster> masters)
+    {
+        var summary = stoppable[0].Value!;
+        var where = masters.Count == 1 && masters[0] is LocalBatchMaster ? string.Empty : $" on {string.Join(", ", stoppable.Select(result => result.Master.Name))}";
+        return $"Salt batch {jid} ({summary.Function} on {summary.Target}: {summary.Completed}/{summary.Total} done, {summary.Active} running, {summary.Pending} pending){where}";
+    }
+
+    /// <summary>A kill ends running jobs: asked as a high-impact action is, once per batch, with Yes to All for the rest.</summary>
+    private bool ConfirmKill(string target, ref bool yesToAll, ref bool noToAll)
+    {
+        if (Force || MyInvocation.BoundParameters.ContainsKey("Confirm") || GetVariableValue("ConfirmPreference") is ConfirmImpact.None)
+        {
+            return true;
+        }
+
+        try
+        {
+            return ShouldContinue(
+                $"Kill the in-flight jobs of {target}? Their minions abort what they are running (saltutil.kill_job); without -Kill the running ones finish. Use -Force to kill without this question.",
+                "Stop-SaltBatch -Kill",
+                ref yesToAll,
+                ref noToAll);
+        }
+        catch (Exception cannotAsk) when (cannotAsk is PSInvalidOperationException or System.Management.Automation.Host.HostException)
+        {
+            // A scheduled task cannot answer: fail loudly, with the way to say yes in advance.
+            ThrowTerminatingError(new ErrorRecord(
+                new InvalidOperationException($"Stop-SaltBatch -Kill asks before it kills running jobs, and this session cannot ask ({cannotAsk.Message.TrimEnd('.')}). Nothing was sent for {target}. To kill unattended, add -Force (or -Confirm:$false); to let the running jobs finish, stop without -Kill.", cannotAsk),
+                "SaltBatchKillNotConfirmed",
+                ErrorCategory.InvalidOperation,
+                target));
+            return false;
+        }
+    }
+
+    private void Stop(string jid, IReadOnlyList<IBatchMaster> masters, StopOptions options)
+    {
+        var outcomes = MasterFanOut.Start(masters, master => master.StopAsync(jid, options, Note, _stopping.Token))
+            .Select(task => task.GetAwaiter().GetResult())
+            .ToArray();
+        FlushNotes();
+        foreach (var result in outcomes)
+        {
+            if (result.Value is { } outcome)
+            {
+                Report(result.Master, outcome);
+            }
+        }
+
+        foreach (var failure in Reportable(outcomes))
+        {
+            WriteFailure(failure, jid);
         }
     }
 

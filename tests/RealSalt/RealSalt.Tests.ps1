@@ -289,7 +289,7 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
             $inFlight = @(Wait-Dispatched $jid 2)
 
             try {
-                $stopped = Stop-SaltBatch -Jid $jid -Kill -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
+                $stopped = Stop-SaltBatch -Jid $jid -Kill -Force -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
 
                 $failures | Should -BeNullOrEmpty
                 $stopped.State | Should -Be 'Halted'
@@ -352,7 +352,7 @@ Describe 'On a genuine Salt master (<Transport> transport)' -Tag 'RealSalt' -For
             }
             finally {
                 $inFlight = @((Get-SaltBatch -Jid $running.Jid).ActiveMinions)
-                Stop-SaltBatch -Jid $running.Jid -Kill -ErrorAction SilentlyContinue
+                Stop-SaltBatch -Jid $running.Jid -Kill -Force -ErrorAction SilentlyContinue
                 Stop-StrayJob $running.Jid $inFlight
             }
         }
