@@ -65,7 +65,7 @@ Describe 'Start-SaltBatch as root in a cache the master''s account controls' {
             & chown -h -R "${MasterUser}:" $jobs
 
             $failure = $null
-            try { Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 } catch { $failure = $_ }
+            try { Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 -ErrorAction Stop } catch { $failure = $_ }
 
             $failure.FullyQualifiedErrorId | Should -Be 'SaltBatchAccessDenied,SaltBatch.StartSaltBatchCommand'
             $failure.Exception.Message | Should -BeLike "*identity of the master's user*symlink*"
@@ -89,7 +89,7 @@ Describe 'Start-SaltBatch as root in a cache the master''s account controls' {
             & chown -h "${MasterUser}:" $index
 
             $failure = $null
-            try { Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 } catch { $failure = $_ }
+            try { Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 -ErrorAction Stop } catch { $failure = $_ }
 
             $failure.FullyQualifiedErrorId | Should -Be 'SaltBatchAccessDenied,SaltBatch.StartSaltBatchCommand'
             $failure.Exception.Message | Should -BeLike '*Nothing was started: the job directory was removed again.*'

@@ -400,21 +400,38 @@ Describe 'What the master refuses' {
         $script:Refusing = New-ApiMaster -Batches (Get-StandardBatches)
         $null = Connect-Sim $Refusing 'viewer' -As ([pscredential]::new('viewer', (ConvertTo-SecureString 'viewer-password' -AsPlainText -Force)))
 
-        { Get-SaltActiveBatch -Master viewer } | Should -Throw -ErrorId 'SaltApiAccessDenied,SaltBatch.GetSaltActiveBatchCommand' -ExpectedMessage '*refused the runner call batch.list_active*external_auth: {pam: {viewer: *@runner*batch*'
+        { Get-SaltActiveBatch -Master viewer -ErrorAction Stop } | Should -Throw -ErrorId 'SaltApiAccessDenied,SaltBatch.GetSaltActiveBatchCommand' -ExpectedMessage '*refused the runner call batch.list_active*external_auth: {pam: {viewer: *@runner*batch*'
+    }
+
+    It 'has one error rule whatever the number of masters: a master''s failure is its non-terminating error, which -ErrorAction governs' {
+        $script:Refusing = New-ApiMaster -Batches (Get-StandardBatches)
+        $null = Connect-Sim $Refusing 'viewer' -As ([pscredential]::new('viewer', (ConvertTo-SecureString 'viewer-password' -AsPlainText -Force)))
+        $null = Connect-Sim $Refusing 'operator'
+
+        $alone = @(Get-SaltActiveBatch -Master viewer -ErrorAction SilentlyContinue -ErrorVariable aloneErrors)
+        $together = @(Get-SaltActiveBatch -Master viewer, operator -ErrorAction SilentlyContinue -ErrorVariable togetherErrors)
+
+        $alone | Should -BeNullOrEmpty
+        @($aloneErrors.FullyQualifiedErrorId) | Should -Be @('SaltApiAccessDenied,SaltBatch.GetSaltActiveBatchCommand')
+        @($togetherErrors.FullyQualifiedErrorId) | Should -Be @('SaltApiAccessDenied,SaltBatch.GetSaltActiveBatchCommand')
+        @($together.Master | Select-Object -Unique) | Should -Be @('operator')
+        # An unknown -Master is one error for the call, however many records are piped.
+        $null = '20240610120000000000', '20240610121000000000', '20240610130000000000' | Get-SaltBatch -Master nosuch -ErrorAction SilentlyContinue -ErrorVariable unknown
+        @($unknown | Where-Object FullyQualifiedErrorId -Like 'SaltMasterNotConnected,*') | Should -HaveCount 1
     }
 
     It 'a disabled runner client is SaltApiClientDisabled, naming netapi_enable_clients' {
         $script:Refusing = New-ApiMaster -ApiArgs '--api-no-runner-client' -Batches (Get-StandardBatches)
         $null = Connect-Sim $Refusing 'disabled'
 
-        { Get-SaltActiveBatch -Master disabled } | Should -Throw -ErrorId 'SaltApiClientDisabled,SaltBatch.GetSaltActiveBatchCommand' -ExpectedMessage '*netapi_enable_clients*'
+        { Get-SaltActiveBatch -Master disabled -ErrorAction Stop } | Should -Throw -ErrorId 'SaltApiClientDisabled,SaltBatch.GetSaltActiveBatchCommand' -ExpectedMessage '*netapi_enable_clients*'
     }
 
     It 'a batch runner function that raises is SaltApiError saying so and where the traceback is, not "upgrade to 3008"' {
         $script:Refusing = New-ApiMaster -ApiArgs '--api-list-active-raises' -Batches (Get-StandardBatches)
         $null = Connect-Sim $Refusing 'raising'
 
-        { Get-SaltActiveBatch -Master raising } |
+        { Get-SaltActiveBatch -Master raising -ErrorAction Stop } |
             Should -Throw -ErrorId 'SaltApiError,SaltBatch.GetSaltActiveBatchCommand' -ExpectedMessage '*batch.list_active*runner is there*raised an error*salt-api log*'
         (Get-SaltBatch -Jid $RunningJid -Master raising).State | Should -Be 'Running'
     }

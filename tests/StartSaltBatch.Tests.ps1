@@ -279,7 +279,7 @@ Describe 'Start-SaltBatch when the master refuses or is down' {
         $master = New-StartMaster
         Stop-SimulatedMaster $master
 
-        { Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 } |
+        { Start-SaltBatch -ConfigPath $master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 -ErrorAction Stop } |
             Should -Throw -ErrorId 'SaltMasterUnreachable,SaltBatch.StartSaltBatchCommand'
         Get-JobDirectories $master | Should -BeNullOrEmpty
         Test-Path (Join-Path $master.CacheDir 'batch_active.p') | Should -BeFalse
@@ -549,7 +549,7 @@ Describe 'Start-SaltBatch on a cache that cannot take the batch' {
         # Three of the four pages taken: the jid file still fits, .batch.p no longer does.
         [IO.File]::WriteAllBytes((Join-Path $Jobs 'fill'), [byte[]]::new(12288))
 
-        { Start-SaltBatch -ConfigPath $Master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 } |
+        { Start-SaltBatch -ConfigPath $Master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 -ErrorAction Stop } |
             Should -Throw -ErrorId 'SaltBatchCacheWriteFailed,SaltBatch.StartSaltBatchCommand' -PassThru |
             ForEach-Object {
                 $_.CategoryInfo.Category | Should -Be 'WriteError'
@@ -564,7 +564,7 @@ Describe 'Start-SaltBatch on a cache that cannot take the batch' {
         & mount -o remount,ro $Jobs
         if ($LASTEXITCODE -ne 0) { throw "remount read-only of $Jobs failed" }
 
-        { Start-SaltBatch -ConfigPath $Master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 } |
+        { Start-SaltBatch -ConfigPath $Master.ConfigPath -Target 'web*' -Function test.ping -BatchSize 1 -ErrorAction Stop } |
             Should -Throw -ErrorId 'SaltBatchCacheWriteFailed,SaltBatch.StartSaltBatchCommand' -PassThru |
             ForEach-Object { $_.Exception.Message | Should -BeLike '*Read-only file system*writable*' }
         @(Get-ChildItem -Force -Path $Jobs) | Should -BeNullOrEmpty

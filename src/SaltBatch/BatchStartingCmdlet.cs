@@ -17,7 +17,7 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
     /// <summary>Cancelled when the pipeline is stopped (Ctrl+C).</summary>
     protected CancellationToken StopToken => _stopping.Token;
 
-    /// <summary>Starts one batch on one master; a failure of the environment ends the call, any other is one error.</summary>
+    /// <summary>Starts one batch on one master; its failure is that master's non-terminating error (the module's one rule).</summary>
     /// <returns>False when the call is being stopped, so no further batch should be started.</returns>
     protected bool StartBatch(IBatchMaster master, StartOptions options, object? errorTarget)
     {
@@ -55,13 +55,7 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
         catch (SaltBatchException exception)
         {
             log.ForEach(WriteVerbose);
-            var record = SaltErrors.ToErrorRecord(exception, errorTarget);
-            if (exception.Kind is SaltFailureKind.MasterUnreachable or SaltFailureKind.AccessDenied or SaltFailureKind.ConfigInvalid or SaltFailureKind.CacheUnavailable or SaltFailureKind.CacheWriteFailed)
-            {
-                ThrowTerminatingError(record);
-            }
-
-            WriteError(record);
+            WriteError(SaltErrors.ToErrorRecord(exception, errorTarget));
             return true;
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

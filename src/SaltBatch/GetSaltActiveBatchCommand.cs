@@ -21,7 +21,7 @@ public sealed class GetSaltActiveBatchCommand : SaltCmdletBase
     protected override void EndProcessing()
     {
         var masters = Masters(Master);
-        WriteEachMaster(masters, MasterFanOut.Start(masters, master => master.ListActiveAsync(Note, _stopping.Token)), WriteEntries);
+        WriteEachMaster(MasterFanOut.Start(masters, master => master.ListActiveAsync(Note, _stopping.Token)), WriteEntries);
     }
 
     private void WriteEntries(IReadOnlyList<ActiveBatchEntry> entries, string master)

@@ -96,11 +96,6 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
 
             foreach (var failure in Reportable(results))
             {
-                if (failure.Kind == SaltFailureKind.AccessDenied)
-                {
-                    ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, jid));
-                }
-
                 WriteFailure(failure, jid);
             }
         }
@@ -117,7 +112,7 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
         var masters = Masters(Master);
         try
         {
-            WriteEachMaster(masters, MasterFanOut.Start(masters, master => master.ListHistoryAsync(filter.Query, ReportProgress, Note, _stopping.Token)), WriteHistory);
+            WriteEachMaster(MasterFanOut.Start(masters, master => master.ListHistoryAsync(filter.Query, ReportProgress, Note, _stopping.Token)), WriteHistory);
         }
         catch (SaltBatchException exception)
         {

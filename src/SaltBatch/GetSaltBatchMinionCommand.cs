@@ -121,14 +121,5 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
         }
     }
 
-    /// <summary>A file this account may not read ends the call (every other JID would fail the same way); the rest is this JID's error.</summary>
-    private void Report(string jid, SaltBatchException failure)
-    {
-        if (failure.Kind == SaltFailureKind.AccessDenied)
-        {
-            ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, jid));
-        }
-
-        WriteFailure(failure, jid);
-    }
+    private void Report(string jid, SaltBatchException failure) => WriteFailure(failure, jid);
 }

@@ -193,18 +193,13 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
         return StartBatch(master, options, jid);
     }
 
-    /// <summary>One step for one batch: its failure is that batch's error, and the others go on; a denied read ends the call.</summary>
+    /// <summary>One step for one batch: its failure is that batch's error, and the others go on.</summary>
     private T? Attempt<T>(string jid, Func<T> step)
         where T : class
     {
         try
         {
             return step();
-        }
-        catch (SaltBatchException exception) when (exception.Kind == SaltFailureKind.AccessDenied)
-        {
-            ThrowTerminatingError(SaltErrors.ToErrorRecord(exception, jid));
-            return null;
         }
         catch (SaltBatchException exception)
         {

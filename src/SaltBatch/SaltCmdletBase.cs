@@ -17,6 +17,7 @@ namespace SaltBatch;
 public abstract class SaltCmdletBase : PSCmdlet
 {
     private readonly ConcurrentQueue<string> _notes = new();
+    private readonly HashSet<string> _unknownMastersReported = new(StringComparer.OrdinalIgnoreCase);
     private MasterConfig? _config;
     private BatchCatalog? _catalog;
     private LocalBatchMaster? _localMaster;
@@ -62,7 +63,8 @@ public abstract class SaltCmdletBase : PSCmdlet
 
     /// <summary>
     /// The masters to work on: this host's when <paramref name="given"/> is empty, else each connection (a salt-api
-    /// master) or this host's name. An unknown name is one SaltMasterNotConnected error and is left out.
+    /// master) or this host's name. An unknown or closed name is one SaltMasterNotConnected error per call (not per
+    /// piped record) and is left out.
     /// </summary>
     protected IReadOnlyList<IBatchMaster> Masters(SaltMasterConnection[]? given)
     {
@@ -81,6 +83,10 @@ public abstract class SaltCmdletBase : PSCmdlet
             else if (connection.Api is { } api && SaltMasters.IsCurrent(connection))
             {
                 masters.Add(new SaltApiBatchMaster(api));
+            }
+            else if (!_unknownMastersReported.Add(connection.Name))
+            {
+                continue;
             }
             else if (connection.Api is not null)
             {
@@ -104,10 +110,10 @@ public abstract class SaltCmdletBase : PSCmdlet
     }
 
     /// <summary>
-    /// Each master's answer, in the masters' order, to <paramref name="write"/> with the master's name. A failure ends
-    /// the call when it was the only master asked (a broken environment); with several, it is that master's error.
+    /// Each master's answer, in the masters' order, to <paramref name="write"/> with the master's name; a master's
+    /// failure is that master's non-terminating error (the module's one rule, README "Errors"), however many were asked.
     /// </summary>
-    protected void WriteEachMaster<T>(IReadOnlyList<IBatchMaster> masters, IEnumerable<Task<MasterResult<T>>> results, Action<T, string> write)
+    protected void WriteEachMaster<T>(IEnumerable<Task<MasterResult<T>>> results, Action<T, string> write)
     {
         foreach (var pending in results)
         {
@@ -115,11 +121,6 @@ public abstract class SaltCmdletBase : PSCmdlet
             FlushNotes();
             if (result.Failure is { } failure)
             {
-                if (masters.Count == 1)
-                {
-                    ThrowTerminatingError(SaltErrors.ToErrorRecord(failure, result.Master.Name));
-                }
-
                 WriteFailure(failure, result.Master.Name);
                 continue;
             }

@@ -189,9 +189,6 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
                 EndProgress(master, update);
                 WriteFailure(update.Failure!, new SaltBatchInfo(update.Summary!, DateTimeOffset.UtcNow, master.Name));
                 break;
-            case BatchWaitUpdateKind.Failed when update.Failure!.Kind == SaltFailureKind.AccessDenied:
-                ThrowTerminatingError(SaltErrors.ToErrorRecord(update.Failure, update.Jid));
-                break;
             default:
                 WriteFailure(update.Failure!, update.Jid);
                 break;
