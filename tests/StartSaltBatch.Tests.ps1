@@ -129,6 +129,29 @@ Describe 'Start-SaltBatch against a simulated master' {
         @(Get-MasterJournal $Master -Kind 'publish-received').Count | Should -Be 2
     }
 
+    It 'shows a progress bar of the ping''s answers while it pings, completed once, and its verbose lines' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$(Get-SaltBatchModulePath)'; Start-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Target 'web*' -Function test.ping -BatchSize 2 -Verbose")
+            $batch = @($ps.Invoke())
+            $progress = @($ps.Streams.Progress)
+
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $batch.Total | Should -Be 4
+            $running = @($progress | Where-Object RecordType -EQ 'Processing')
+            $running | Should -Not -BeNullOrEmpty
+            $running | ForEach-Object { $_.Activity | Should -Be "Pinging glob 'web*' on '$($batch.Master)'" }
+            $running[-1].StatusDescription | Should -Match '^4 of 4 announced minion\(s\) answered \(job \d{20}\)$'
+            $running[-1].PercentComplete | Should -Be 100
+            @($progress | Where-Object RecordType -EQ 'Completed') | Should -HaveCount 1
+            $progress[-1].RecordType | Should -Be 'Completed'
+            @($ps.Streams.Verbose.Message | Where-Object { $_ -like 'Publishing test.ping to *' }) | Should -HaveCount 1
+        }
+        finally {
+            $ps.Dispose()
+        }
+    }
+
     It 'keeps a piped glob a glob: a piped string, or the Target and TargetType of a piped batch' {
         $earlier = '20240610120000000000'
         $null = New-SaltTestCache -Path $Master.CacheDir -Spec @{

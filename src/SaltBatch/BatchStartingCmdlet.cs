@@ -21,10 +21,9 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
     /// <returns>False when the call is being stopped, so no further batch should be started.</returns>
     protected bool StartBatch(IBatchMaster master, StartOptions options, object? errorTarget)
     {
-        var log = new List<string>();
         try
         {
-            var outcome = master.StartAsync(options, log.Add, _stopping.Token).GetAwaiter().GetResult();
+            var outcome = WhileShowingProgress(master, options);
             if (_stopping.IsCancellationRequested)
             {
                 // Stopped after the commit point: the batch runs, but a stopping pipeline takes no output, so the
@@ -33,7 +32,6 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
                 return false;
             }
 
-            log.ForEach(WriteVerbose);
             foreach (var down in outcome.Down)
             {
                 WriteWarning($"Minion {down} did not respond. No job will be sent.");
@@ -54,7 +52,7 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
         }
         catch (SaltBatchException exception)
         {
-            log.ForEach(WriteVerbose);
+            FlushNotes();
             WriteError(SaltErrors.ToErrorRecord(exception, errorTarget));
             return true;
         }
@@ -63,6 +61,54 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
             return false;
         }
     }
+
+    /// <summary>
+    /// The start runs in the background while the pipeline thread writes its verbose lines as they come and a
+    /// progress bar of the ping's answers; nothing is written once the call is being stopped.
+    /// </summary>
+    private StartedBatch WhileShowingProgress(IBatchMaster master, StartOptions options)
+    {
+        PingProgress? latest = null;
+        var start = Task.Run(() => master.StartAsync(options, Note, progress => Volatile.Write(ref latest, progress), _stopping.Token));
+        var activity = $"Pinging {options.Target} on '{master.Name}'";
+        ProgressRecord? shown = null;
+        while (true)
+        {
+            var finished = ((IAsyncResult)start).AsyncWaitHandle.WaitOne(ProgressInterval);
+            if (_stopping.IsCancellationRequested)
+            {
+                break;
+            }
+
+            FlushNotes();
+            if (Volatile.Read(ref latest) is { } ping)
+            {
+                // A record each time: the host may keep the ones it was given.
+                shown = new ProgressRecord(ActivityId(master), activity, $"{ping.Answered} of {ping.Announced} announced minion(s) answered (job {ping.Jid})")
+                {
+                    PercentComplete = ping.Announced == 0 ? 100 : ping.Answered * 100 / ping.Announced,
+                    SecondsRemaining = (int)Math.Max(0, Math.Ceiling((ping.Timeout - ping.Elapsed).TotalSeconds)),
+                };
+                WriteProgress(shown);
+            }
+
+            if (finished)
+            {
+                break;
+            }
+        }
+
+        if (!_stopping.IsCancellationRequested && shown is not null)
+        {
+            WriteProgress(new ProgressRecord(shown.ActivityId, activity, shown.StatusDescription) { RecordType = ProgressRecordType.Completed });
+        }
+
+        return start.GetAwaiter().GetResult();
+    }
+
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
+
+    private static int ActivityId(IBatchMaster master) => (master.Name.GetHashCode() & 0x3FFFFFFF) | 1;
 
     private string StartedDespiteStop(StartedBatch outcome) =>
         $"{MyInvocation.MyCommand.Name} was stopped after batch {outcome.Jid} was written: the master's BatchManager runs it " +

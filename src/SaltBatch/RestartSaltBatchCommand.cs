@@ -88,7 +88,7 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
     [Alias("Return", "Ret")]
     public string? Returner { get; set; }
 
-    /// <remarks>Text, not the engine's <see cref="PullFraming"/>: see Stop-SaltBatch's -Framing.</remarks>
+    /// <remarks>Text validated against <see cref="PullFraming"/>'s names: docs/architecture.md, "Types across the engine boundary".</remarks>
     [Parameter]
     [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
     public string Framing { get; set; } = nameof(PullFraming.Auto);

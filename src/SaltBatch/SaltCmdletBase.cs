@@ -181,7 +181,7 @@ public abstract class SaltCmdletBase : PSCmdlet
     /// The event-bus pull framing: -Framing when given, else $env:SALTBATCH_EVENT_FRAMING, else Auto (probe once per
     /// master). ForcedBy says where a framing other than Auto came from, for the message when a stop goes unconfirmed.
     /// </summary>
-    /// <param name="bound">The cmdlet's -Framing, text (Auto, Prefixed or Bare) so no engine type is a parameter type.</param>
+    /// <param name="bound">The cmdlet's -Framing as text (Auto, Prefixed or Bare): docs/architecture.md, "Types across the engine boundary".</param>
     protected (PullFraming Framing, string? ForcedBy) ResolveFraming(string bound)
     {
         if (MyInvocation.BoundParameters.ContainsKey("Framing"))

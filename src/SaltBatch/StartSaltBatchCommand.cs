@@ -86,7 +86,7 @@ public sealed class StartSaltBatchCommand : BatchStartingCmdlet
     public string Returner { get; set; } = string.Empty;
 
     /// <summary>Event-bus pull framing of the new event: Auto (probe once per master), or force Prefixed or Bare.</summary>
-    /// <remarks>Text, not the engine's <see cref="PullFraming"/>: see Stop-SaltBatch's -Framing.</remarks>
+    /// <remarks>Text validated against <see cref="PullFraming"/>'s names: docs/architecture.md, "Types across the engine boundary".</remarks>
     [Parameter]
     [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]
     public string Framing { get; set; } = nameof(PullFraming.Auto);

@@ -44,8 +44,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
 
     /// <summary>Event-bus pull framing: Auto (probe once per master), or force what the master's pull side reads: Prefixed or Bare.</summary>
     /// <remarks>
-    /// Text, not the engine's <see cref="PullFraming"/>: PowerShell loads every cmdlet type before the module's
-    /// import hook runs, and an enum-typed property's field would pull the engine into the default load context.
+    /// Text validated against <see cref="PullFraming"/>'s names: docs/architecture.md, "Types across the engine boundary".
     /// </remarks>
     [Parameter]
     [ValidateSet(nameof(PullFraming.Auto), nameof(PullFraming.Prefixed), nameof(PullFraming.Bare))]

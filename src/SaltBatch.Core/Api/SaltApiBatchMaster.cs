@@ -188,7 +188,7 @@ public sealed class SaltApiBatchMaster : IBatchMaster
     /// <c>saltbatch.start</c>, which pings as the master and writes the batch after the master's own checks of the
     /// caller: the same state a local start writes, with the caller's eauth name as its user.
     /// </summary>
-    public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, CancellationToken cancellationToken)
+    public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, Action<PingProgress>? progress, CancellationToken cancellationToken)
     {
         var kwarg = new JsonObject
         {

@@ -59,11 +59,12 @@ public sealed class BatchStarter
     /// <c>.batch.p</c> is written the start is finished whatever the cancellation: a batch the master may already have
     /// adopted is never left half-registered.
     /// </exception>
-    public async Task<StartOutcome> StartAsync(StartOptions options, CancellationToken cancellationToken)
+    /// <param name="progress">How far the ping is, as it goes.</param>
+    public async Task<StartOutcome> StartAsync(StartOptions options, CancellationToken cancellationToken, Action<PingProgress>? progress = null)
     {
         var owner = CacheOwnership.ForNewFiles(_masterUser);
         var pingTimeout = options.PingTimeout ?? _masterTimeout;
-        var ping = await PingAsync(options, pingTimeout, cancellationToken).ConfigureAwait(false);
+        var ping = await PingAsync(options, pingTimeout, progress, cancellationToken).ConfigureAwait(false);
         foreach (var down in ping.Down)
         {
             _log($"Minion {down} did not respond to the ping; no job will be sent to it.");
@@ -176,7 +177,7 @@ public sealed class BatchStarter
         }
     }
 
-    private async Task<PingResult> PingAsync(StartOptions options, TimeSpan pingTimeout, CancellationToken cancellationToken)
+    private async Task<PingResult> PingAsync(StartOptions options, TimeSpan pingTimeout, Action<PingProgress>? progress, CancellationToken cancellationToken)
     {
         var request = options.Target.Type == "list"
             ? PublishRequest.Ping(options.Target.Minions)
@@ -195,7 +196,7 @@ public sealed class BatchStarter
         PingResult ping;
         try
         {
-            ping = await MinionPing.RunAsync(subscriber, client, credentials, request, pingTimeout, cancellationToken).ConfigureAwait(false);
+            ping = await MinionPing.RunAsync(subscriber, client, credentials, request, pingTimeout, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (SaltBatchException noMatch) when (noMatch.Kind == SaltFailureKind.NoMinionsMatched)
         {

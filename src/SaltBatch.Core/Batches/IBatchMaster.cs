@@ -40,7 +40,8 @@ public interface IBatchMaster
     /// <c>saltbatch.start</c>, which applies the master's own authorization to the caller first.
     /// </summary>
     /// <exception cref="SaltBatchException">NoMinions (nothing written); the ping's, the write's and the master's own failures (<see cref="BatchStarter.StartAsync"/>).</exception>
-    Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, CancellationToken cancellationToken);
+    /// <param name="progress">How far the ping is, where this side pings (through salt-api the runner pings on the master, unseen).</param>
+    Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, Action<PingProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary><c>batch.stop [kill=True]</c>, then confirmation of the halt unless <see cref="StopOptions.Confirm"/> is off.</summary>
     /// <exception cref="SaltBatchException">InvalidJid, NotFound or AlreadyHalted (nothing sent); StopNotConfirmed; the master's own failures.</exception>

@@ -54,10 +54,10 @@ public sealed class LocalBatchMaster : IBatchMaster
         return Task.FromResult(Catalog.GetLaunch(jid));
     }
 
-    public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, CancellationToken cancellationToken)
+    public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, Action<PingProgress>? progress, CancellationToken cancellationToken)
     {
         var starter = new BatchStarter(Catalog.Layout, _config.User, _config.GatherJobTimeout, TimeSpan.FromSeconds(_config.Timeout), _bus, _publisher, log);
-        var outcome = await starter.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        var outcome = await starter.StartAsync(options, cancellationToken, progress).ConfigureAwait(false);
         return new StartedBatch(outcome.State.ToSummary(), outcome.Ping.Down, outcome.Ping.Missing, outcome.NewEventFailure);
     }
 

@@ -12,6 +12,7 @@ namespace SaltBatch.Core.Batches;
 public static class MinionPing
 {
     /// <param name="subscriber">Already listening, so no answer can come before we look.</param>
+    /// <param name="progress">Told once the master announced the minions, then at each answer.</param>
     /// <exception cref="SaltBatchException">From the publish: authentication, authorization, rejection, no minions matched, unreachable, timeout.</exception>
     public static async Task<PingResult> RunAsync(
         EventSubscriber subscriber,
@@ -19,6 +20,7 @@ public static class MinionPing
         PublishCredentials credentials,
         PublishRequest ping,
         TimeSpan timeout,
+        Action<PingProgress>? progress,
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -27,6 +29,7 @@ public static class MinionPing
         var waiting = new HashSet<string>(published.Minions, StringComparer.Ordinal);
         var answered = new HashSet<string>(StringComparer.Ordinal);
         var deadline = clock.Elapsed + timeout;
+        progress?.Invoke(new PingProgress(published.Jid, published.Minions.Count, 0, clock.Elapsed, timeout));
         while (waiting.Count > 0 && clock.Elapsed < deadline)
         {
             var answer = await subscriber.WaitForAsync(e => e.Tag.StartsWith(returnTag, StringComparison.Ordinal), deadline - clock.Elapsed, cancellationToken).ConfigureAwait(false);
@@ -39,6 +42,7 @@ public static class MinionPing
             if (waiting.Remove(minion) && answer.Data.Get("failed") is not true)
             {
                 answered.Add(minion);
+                progress?.Invoke(new PingProgress(published.Jid, published.Minions.Count, answered.Count, clock.Elapsed, timeout));
             }
         }
 
