@@ -45,7 +45,7 @@ public sealed class BatchStopper
             ? await KillActiveMinionsAsync(jid, summary.ActiveMinions, cancellationToken).ConfigureAwait(false)
             : (null, null);
 
-        var stopTag = $"salt/batch/{jid}/stop";
+        var stopTag = BatchEvents.StopTag(jid);
         var framing = await _bus.FireAsync(stopTag, new PayloadMap { { "jid", jid }, { "reason", options.Reason } }, options.Framing, cancellationToken).ConfigureAwait(false);
         _log($"Fired {stopTag} on {_bus.Endpoints.Pull} ({framing} framing).");
         if (!options.Confirm)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using SaltBatch.Core.Bus;
 using SaltBatch.Core.Cache;
 
@@ -10,7 +9,7 @@ namespace SaltBatch.Core.Batches;
 /// way: the BatchManager's <c>salt/batch/&lt;jid&gt;/progress|complete|halted</c> events (§7.7) trigger a re-read of
 /// that batch's state, and every batch is re-read each poll interval in case events are missed.
 /// </summary>
-public sealed partial class BatchWaiter
+public sealed class BatchWaiter
 {
     private readonly IBatchMaster _master;
     private readonly Action<string> _log;
@@ -120,9 +119,9 @@ public sealed partial class BatchWaiter
             }
 
             var wake = nextPoll < deadline ? nextPoll : deadline;
-            var masterEvent = await watcher.NextAsync(e => AnnouncedJid(e) is { } jid && running.Contains(jid), wake - DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
-            announced = masterEvent is null ? null : AnnouncedJid(masterEvent);
-            if (masterEvent is not null && !masterEvent.Tag.EndsWith("/progress", StringComparison.Ordinal))
+            var masterEvent = await watcher.NextAsync(e => BatchEvents.AnnouncedJid(e.Tag) is { } jid && running.Contains(jid), wake - DateTime.UtcNow, cancellationToken).ConfigureAwait(false);
+            announced = masterEvent is null ? null : BatchEvents.AnnouncedJid(masterEvent.Tag);
+            if (masterEvent is not null && !BatchEvents.IsProgress(masterEvent.Tag))
             {
                 _log($"Saw {masterEvent.Tag}.");
             }
@@ -199,16 +198,6 @@ public sealed partial class BatchWaiter
             jid);
         return new BatchWaitUpdate(BatchWaitUpdateKind.TimedOut, jid, last, Failure: failure);
     }
-
-    /// <summary>The JID of a BatchManager announcement that changes a batch's state; null for any other event.</summary>
-    private static string? AnnouncedJid(MasterEvent masterEvent)
-    {
-        var match = Announcement().Match(masterEvent.Tag);
-        return match.Success ? match.Groups["jid"].Value : null;
-    }
-
-    [GeneratedRegex("^salt/batch/(?<jid>[^/]+)/(progress|complete|halted)$")]
-    private static partial Regex Announcement();
 
     private sealed class WaitedBatch(BatchSummary first, CompletionRate rate)
     {

@@ -12,7 +12,7 @@ public static class HaltConfirmation
     public static async Task<(BatchSummary? Halted, BatchSummary? LastSeen)> WaitAsync(
         string jid, IBatchFollower follower, StopOptions options, Action<string> log, string stateSource, CancellationToken cancellationToken)
     {
-        var haltedTag = $"salt/batch/{jid}/halted";
+        var haltedTag = BatchEvents.HaltedTag(jid);
         var deadline = DateTime.UtcNow + options.ConfirmTimeout;
         BatchSummary? lastSeen = null;
         while (true)

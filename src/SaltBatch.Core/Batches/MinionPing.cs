@@ -25,7 +25,7 @@ public static class MinionPing
     {
         var clock = Stopwatch.StartNew();
         var published = await client.PublishAsync(ping, credentials, cancellationToken).ConfigureAwait(false);
-        var returnTag = $"salt/job/{published.Jid}/ret/";
+        var returnTag = BatchEvents.ReturnTagPrefix(published.Jid);
         var waiting = new HashSet<string>(published.Minions, StringComparer.Ordinal);
         var answered = new HashSet<string>(StringComparer.Ordinal);
         var deadline = clock.Elapsed + timeout;
