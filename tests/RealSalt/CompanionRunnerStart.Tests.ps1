@@ -74,6 +74,7 @@ Describe 'saltbatch.start on a genuine Salt master' -Tag 'RealSalt' {
             "sbtest_users: $Setup/users.json"
             "runner_dirs: ['$Setup/runners']"
             "publisher_acl_blacklist: {modules: ['cmd.*']}"
+            'saltbatch: {return_readers: [carol]}'
             "nodegroups: {first: 'L@node1'}")
         $null = Install-SaltBatchRunner -ConfigPath $Salt.config -Destination RunnerDirs -Confirm:$false
         $script:PreviousConfig = $env:SALT_MASTER_CONFIG
@@ -141,24 +142,31 @@ Describe 'saltbatch.start on a genuine Salt master' -Tag 'RealSalt' {
     }
 
     It 'starts from a workstation, through the genuine salt-api, a batch the genuine BatchManager completes, lists its minions, relaunches it and finds both in the history' {
+        # erin has '@runner': ['saltbatch\..*'] and no other runner: starting, the minions and the history are the
+        # companion runner's alone.
+        $erin = [pscredential]::new('erin', (ConvertTo-SecureString $Passwords.erin -AsPlainText -Force))
+        $null = Connect-SaltMaster -Uri $Salt.api -Credential $erin -EAuth sbtest -Name 'real-erin' -WarningAction SilentlyContinue
         $carol = [pscredential]::new('carol', (ConvertTo-SecureString $Passwords.carol -AsPlainText -Force))
         $null = Connect-SaltMaster -Uri $Salt.api -Credential $carol -EAuth sbtest -Name 'real-start' -WarningAction SilentlyContinue
 
-        $batch = Start-SaltBatch -Target 'node*' -Function test.echo -ArgumentList 'from the workstation' -BatchSize 2 -Timeout 60 -PingTimeoutSec 10 -Master real-start -ErrorAction Stop
-        $batch.Master | Should -Be 'real-start'
-        $batch.User | Should -Be 'carol'
+        $batch = Start-SaltBatch -Target 'node*' -Function test.echo -ArgumentList 'from the workstation' -BatchSize 2 -JobTimeoutSec 60 -PingTimeoutSec 10 -Master real-erin -ErrorAction Stop
+        $batch.Master | Should -Be 'real-erin'
+        $batch.User | Should -Be 'erin'
         $batch.Total | Should -Be 3
+        # erin has no batch runner to follow it with; carol, who has, follows it through salt-api.
         (Wait-SaltBatch -Jid $batch.Jid -Master real-start -TimeoutSec 60 -ErrorAction Stop).State | Should -Be 'Complete'
 
-        $remote = @(Get-SaltBatchMinion -Jid $batch.Jid -Master real-start -IncludeReturn)
+        $remote = @(Get-SaltBatchMinion -Jid $batch.Jid -Master real-erin -IncludeReturn)
         $local = @(Get-SaltBatchMinion -Jid $batch.Jid -IncludeReturn)
         $format = { "$($_.Minion) $($_.State) $($_.Outcome) $($_.Retcode) $($_.Return)" }
         @($remote | ForEach-Object $format) | Should -Be @($local | ForEach-Object $format)
         @($remote | Sort-Object Minion | ForEach-Object $format) | Should -Be @('node1 Done Succeeded 0 from the workstation', 'node2 Done Succeeded 0 from the workstation', 'node3 Done Succeeded 0 from the workstation')
-        @(Get-SaltBatch -Master real-start).Jid | Should -Contain $batch.Jid
+        @(Get-SaltBatch -Master real-erin).Jid | Should -Contain $batch.Jid
 
-        # The relaunch of one minion, from the batch piped on: its launch read through saltbatch.launch.
-        $again = $batch | Restart-SaltBatch -Outcome Succeeded -Minion node1 -PingTimeoutSec 10 -ErrorAction Stop
+        # carol relaunches erin's batch on one minion: its launch, read through saltbatch.launch, is hers to read as a
+        # return reader the admin named; the new batch is checked against carol's own rules and is hers.
+        $again = Restart-SaltBatch -Jid $batch.Jid -Master real-start -Outcome Succeeded -Minion node1 -PingTimeoutSec 10 -ErrorAction Stop
+        $again.User | Should -Be 'carol'
         $again.Master | Should -Be 'real-start'
         $again.RelaunchOf | Should -Be $batch.Jid
         $again.Total | Should -Be 1
@@ -170,7 +178,7 @@ Describe 'saltbatch.start on a genuine Salt master' -Tag 'RealSalt' {
         @(Get-SaltBatch -Master real-start).Jid | Should -Contain $again.Jid
 
         # What the runner wrote is what a local Start-SaltBatch writes for the same batch, key for key in Salt's order.
-        $here = Start-SaltBatch -Target 'node*' -Function test.echo -ArgumentList 'from the workstation' -BatchSize 2 -Timeout 60 -PingTimeoutSec 10 -ErrorAction Stop
+        $here = Start-SaltBatch -Target 'node*' -Function test.echo -ArgumentList 'from the workstation' -BatchSize 2 -JobTimeoutSec 60 -PingTimeoutSec 10 -ErrorAction Stop
         $null = Wait-SaltBatch -Jid $here.Jid -TimeoutSec 60 -ErrorAction Stop
         $fromRunner = Read-RealBatchState $Salt $batch.Jid
         $fromHere = Read-RealBatchState $Salt $here.Jid
@@ -179,7 +187,7 @@ Describe 'saltbatch.start on a genuine Salt master' -Tag 'RealSalt' {
         ConvertTo-Json -Compress -Depth 8 $fromRunner.launch | Should -Be (ConvertTo-Json -Compress -Depth 8 $fromHere.launch)
         $written = { param($summary) 'fun', 'tgt', 'tgt_type', 'total', 'batch_size', 'driver' | ForEach-Object { "$_=$($summary[$_])" } }
         (& $written $fromRunner.summary) | Should -Be (& $written $fromHere.summary)
-        $fromRunner.summary.user | Should -Be 'carol'
+        $fromRunner.summary.user | Should -Be 'erin'
         $fromRunner.launch.timeout | Should -Be 60
     }
 
