@@ -354,7 +354,7 @@ Describe 'Waiting through salt-api' {
             }
             $ps.Streams.Verbose.Message | Where-Object { $_ -like 'Following https://127.0.0.1:*/events*' } | Should -Not -BeNullOrEmpty
             foreach ($jid in $RunningJid, $OtherJid) {
-                $records = @($progress | Where-Object Activity -Like "Salt batch $jid (test.ping on *) on driven")
+                $records = @($progress | Where-Object Activity -Like "Salt batch $jid (test.ping on *) on 'driven'")
                 $running = @($records | Where-Object RecordType -EQ 'Processing')
                 $running.Count | Should -BeGreaterThan 1
                 @($running.PercentComplete) | Should -Be @($running.PercentComplete | Sort-Object)

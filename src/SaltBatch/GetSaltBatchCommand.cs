@@ -79,11 +79,6 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
                 continue;
             }
 
-            if (masters.Count == 1 && masters[0] is LocalBatchMaster)
-            {
-                WriteVerbose($"Reading {Catalog.Layout.BatchStatePath(jid)} for JID {Core.Cache.Jid.Describe(jid)}.");
-            }
-
             var results = MasterFanOut.Start(masters, master => master.GetSummaryAsync(jid, Note, _stopping.Token)).Select(task => task.GetAwaiter().GetResult()).ToArray();
             FlushNotes();
             foreach (var result in results)

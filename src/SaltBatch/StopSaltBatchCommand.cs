@@ -65,7 +65,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
         }
 
         // Framing is the local event bus's; through salt-api the master's runner fires the stop itself.
-        var (framing, forcedBy) = masters.Any(master => master is LocalBatchMaster) ? ResolveFraming(Framing) : (PullFraming.Auto, null);
+        var (framing, forcedBy) = masters.Any(master => master.FiresOnEventBus) ? ResolveFraming(Framing) : (PullFraming.Auto, null);
         var options = new StopOptions
         {
             Kill = Kill,
@@ -92,7 +92,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
                     continue;
                 }
 
-                var target = Describe(jid, stoppable, masters);
+                var target = Describe(jid, stoppable);
                 if (!ShouldProcess(target, action) || (Kill && !ConfirmKill(target, ref yesToAll, ref noToAll)))
                 {
                     continue;
@@ -113,7 +113,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
         var checks = MasterFanOut.Start(masters, async master =>
         {
             var summary = await master.GetSummaryAsync(jid, Note, _stopping.Token).ConfigureAwait(false);
-            StopRefusal.ThrowIfNotStoppable(jid, summary, master is LocalBatchMaster ? string.Empty : $" on '{master.Name}'");
+            StopRefusal.ThrowIfNotStoppable(jid, summary, master.Mention);
             return summary;
         }).Select(task => task.GetAwaiter().GetResult()).ToArray();
         FlushNotes();
@@ -125,10 +125,10 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
         return checks.Where(result => result.Value is not null).ToList();
     }
 
-    private static string Describe(string jid, IReadOnlyList<MasterResult<BatchSummary>> stoppable, IReadOnlyList<IBatchMaster> masters)
+    private static string Describe(string jid, IReadOnlyList<MasterResult<BatchSummary>> stoppable)
     {
         var summary = stoppable[0].Value!;
-        var where = masters.Count == 1 && masters[0] is LocalBatchMaster ? string.Empty : $" on {string.Join(", ", stoppable.Select(result => result.Master.Name))}";
+        var where = string.Join(",", stoppable.Select(result => result.Master.Mention));
         return $"Salt batch {jid} ({summary.Function} on {summary.Target}: {summary.Completed}/{summary.Total} done, {summary.Active} running, {summary.Pending} pending){where}";
     }
 

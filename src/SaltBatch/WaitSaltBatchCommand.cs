@@ -157,7 +157,7 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
             return null;
         }
 
-        var batches = string.Join(", ", _jids.SelectMany(pair => pair.Value.Select(jid => pair.Key is LocalBatchMaster ? jid : $"{jid} on {pair.Key.Name}")).Distinct());
+        var batches = string.Join(", ", _jids.SelectMany(pair => pair.Value.Select(jid => jid + pair.Key.Mention)).Distinct());
         var stop = Kill ? "stop it and kill its running jobs" : "stop it";
         return ShouldProcess($"Salt batch {batches}", $"Wait, and {stop} once more than {_budget} of its minions are unsuccessful") ? _budget : null;
     }
@@ -205,8 +205,7 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
         }
 
         var info = new SaltBatchInfo(summary, DateTimeOffset.UtcNow, master.Name);
-        var on = master is LocalBatchMaster ? string.Empty : $" on {master.Name}";
-        return new ProgressRecord(id, $"Salt batch {update.Jid} ({summary.Function} on {summary.Target}){on}", $"{summary.Completed}/{summary.Total} done, {summary.Active} active, {summary.Failed} failed")
+        return new ProgressRecord(id, $"Salt batch {update.Jid} ({summary.Function} on {summary.Target}){master.Mention}", $"{summary.Completed}/{summary.Total} done, {summary.Active} active, {summary.Failed} failed")
         {
             PercentComplete = (int)Math.Clamp(Math.Floor(info.PercentComplete), 0, 100),
             SecondsRemaining = update.EstimatedRemaining is { } left ? (int)Math.Ceiling(left.TotalSeconds) : -1,

@@ -26,6 +26,10 @@ public sealed class SaltApiBatchMaster : IBatchMaster
 
     public string StateSource => "batch.status";
 
+    public string Mention => $" on '{Name}'";
+
+    public bool FiresOnEventBus => false;
+
     public async Task<BatchSummary> GetSummaryAsync(string jid, Action<string> log, CancellationToken cancellationToken)
     {
         Jid.Validate(jid);
@@ -230,7 +234,7 @@ public sealed class SaltApiBatchMaster : IBatchMaster
     {
         // The runner answers False both for "no such batch" and "already halted"; asking first tells them apart.
         var summary = await GetSummaryAsync(jid, log, cancellationToken).ConfigureAwait(false);
-        StopRefusal.ThrowIfNotStoppable(jid, summary, $" on '{Name}'");
+        StopRefusal.ThrowIfNotStoppable(jid, summary, Mention);
 
         await using var follower = options.Confirm
             ? await FollowAsync(log, "confirming the stop by polling batch.status instead.", cancellationToken).ConfigureAwait(false)
@@ -246,7 +250,7 @@ public sealed class SaltApiBatchMaster : IBatchMaster
         if (stopped.ValueKind != JsonValueKind.True)
         {
             var now = await GetSummaryAsync(jid, log, cancellationToken).ConfigureAwait(false);
-            StopRefusal.ThrowIfNotStoppable(jid, now, $" on '{Name}'");
+            StopRefusal.ThrowIfNotStoppable(jid, now, Mention);
             throw SaltApiFailures.Unexpected(Connection.Endpoint, "batch.stop", $"{stopped.GetRawText()} for a batch that batch.status shows running");
         }
 

@@ -18,6 +18,12 @@ public interface IBatchMaster
     /// <summary>What a re-read of a batch's state reads, for messages: <c>.batch.p</c>, or <c>batch.status</c>.</summary>
     string StateSource { get; }
 
+    /// <summary>How a message names this master after what it is about: empty for this host's, <c> on 'prod'</c> for a salt-api one.</summary>
+    string Mention { get; }
+
+    /// <summary>Whether SaltBatch fires this master's events itself, on its event bus (so its pull framing matters); through salt-api the runner does.</summary>
+    bool FiresOnEventBus { get; }
+
     /// <summary><c>batch.status</c>.</summary>
     /// <exception cref="SaltBatchException">InvalidJid, NotFound, and the master's own failures.</exception>
     Task<BatchSummary> GetSummaryAsync(string jid, Action<string> log, CancellationToken cancellationToken);

@@ -32,10 +32,17 @@ public sealed class LocalBatchMaster : IBatchMaster
 
     public string StateSource => ".batch.p";
 
+    public string Mention => string.Empty;
+
+    public bool FiresOnEventBus => true;
+
     public BatchCatalog Catalog { get; }
 
-    public Task<BatchSummary> GetSummaryAsync(string jid, Action<string> log, CancellationToken cancellationToken) =>
-        Task.FromResult(Catalog.GetSummary(jid));
+    public Task<BatchSummary> GetSummaryAsync(string jid, Action<string> log, CancellationToken cancellationToken)
+    {
+        log($"Reading {Catalog.Layout.BatchStatePath(jid)} for JID {Jid.Describe(jid)}.");
+        return Task.FromResult(Catalog.GetSummary(jid));
+    }
 
     public Task<IReadOnlyList<ActiveBatchEntry>> ListActiveAsync(Action<string> log, CancellationToken cancellationToken)
     {
