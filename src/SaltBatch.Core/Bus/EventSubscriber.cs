@@ -43,9 +43,6 @@ public sealed class EventSubscriber : IAsyncDisposable
         });
     }
 
-    /// <summary>Raised (on the background task) after the stream was lost and a new connection is up; events in between are missed.</summary>
-    public event EventHandler? Reconnected;
-
     public MasterEndpoint Endpoint => _pub;
 
     /// <summary>How many times the stream was lost and re-established.</summary>
@@ -128,7 +125,6 @@ public sealed class EventSubscriber : IAsyncDisposable
                 if (!_stopping.IsCancellationRequested && Reconnect())
                 {
                     Interlocked.Increment(ref _reconnectCount);
-                    Reconnected?.Invoke(this, EventArgs.Empty);
                 }
             }
         }
