@@ -79,20 +79,11 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
                 continue;
             }
 
-            var results = MasterFanOut.Start(masters, master => master.GetSummaryAsync(jid, Note, _stopping.Token)).Select(task => task.GetAwaiter().GetResult()).ToArray();
-            FlushNotes();
-            foreach (var result in results)
-            {
-                if (result.Value is { } summary)
-                {
-                    WriteObject(new SaltBatchInfo(summary, DateTimeOffset.UtcNow, result.Master.Name));
-                }
-            }
-
-            foreach (var failure in Reportable(results))
-            {
-                WriteFailure(failure, jid);
-            }
+            AskEachMaster(
+                masters,
+                jid,
+                master => master.GetSummaryAsync(jid, Note, _stopping.Token),
+                (summary, master) => WriteObject(new SaltBatchInfo(summary, DateTimeOffset.UtcNow, master.Name)));
         }
     }
 

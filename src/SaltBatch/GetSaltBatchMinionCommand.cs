@@ -71,26 +71,8 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
         {
             if (ValidJid(jid))
             {
-                WriteBatch(masters, jid);
+                AskEachMaster(masters, jid, master => master.GetMinionsAsync(jid, _query, Note, _stopping.Token), (view, master) => WriteMinions(jid, view, master.Name));
             }
-        }
-    }
-
-    private void WriteBatch(IReadOnlyList<IBatchMaster> masters, string jid)
-    {
-        var results = MasterFanOut.Start(masters, master => master.GetMinionsAsync(jid, _query, Note, _stopping.Token)).Select(task => task.GetAwaiter().GetResult()).ToArray();
-        FlushNotes();
-        foreach (var result in results)
-        {
-            if (result.Value is { } view)
-            {
-                WriteMinions(jid, view, result.Master.Name);
-            }
-        }
-
-        foreach (var failure in Reportable(results))
-        {
-            Report(jid, failure);
         }
     }
 
@@ -117,9 +99,7 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
         }
         catch (SaltBatchException exception)
         {
-            Report(jid, exception);
+            WriteFailure(exception, jid);
         }
     }
-
-    private void Report(string jid, SaltBatchException failure) => WriteFailure(failure, jid);
 }

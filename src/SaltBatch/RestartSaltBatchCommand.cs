@@ -154,9 +154,8 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
         var outcomes = OutcomesWanted(minions is not null);
         var patterns = minions?.Distinct(StringComparer.Ordinal).Select(pattern => WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase)).ToArray();
         WriteVerbose($"Reading the launch parameters and {Describe(outcomes)} minions of batch {jid} on '{master.Name}' ({master.Location}).");
-        var log = new List<string>();
-        var plan = Attempt(jid, () => RelaunchPlan.ForAsync(master, jid, outcomes, Outcome is not null, patterns is null ? null : minion => patterns.Any(pattern => pattern.IsMatch(minion)), log.Add, StopToken).GetAwaiter().GetResult());
-        log.ForEach(WriteVerbose);
+        var plan = Attempt(jid, () => RelaunchPlan.ForAsync(master, jid, outcomes, Outcome is not null, patterns is null ? null : minion => patterns.Any(pattern => pattern.IsMatch(minion)), Note, StopToken).GetAwaiter().GetResult());
+        FlushNotes();
         if (plan is null)
         {
             return !StopToken.IsCancellationRequested;

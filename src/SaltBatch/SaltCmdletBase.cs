@@ -145,10 +145,32 @@ public abstract class SaltCmdletBase : PSCmdlet
     }
 
     /// <summary>
+    /// One JID asked of every master at once: each answer, in the masters' order, to <paramref name="write"/>, then the
+    /// failures worth reporting (<see cref="Reportable{T}"/>) as that JID's non-terminating errors.
+    /// </summary>
+    protected void AskEachMaster<T>(IReadOnlyList<IBatchMaster> masters, string jid, Func<IBatchMaster, Task<T>> ask, Action<T, IBatchMaster> write)
+    {
+        var results = MasterFanOut.Start(masters, ask).Select(task => task.GetAwaiter().GetResult()).ToArray();
+        FlushNotes();
+        foreach (var result in results)
+        {
+            if (result.Value is { } value)
+            {
+                write(value, result.Master);
+            }
+        }
+
+        foreach (var failure in Reportable(results))
+        {
+            WriteFailure(failure, jid);
+        }
+    }
+
+    /// <summary>
     /// The failures worth reporting when one JID was asked of several masters: a master that does not have the batch
     /// is no error when another one has it (a JID lives on one master); every other failure is.
     /// </summary>
-    protected static IEnumerable<SaltBatchException> Reportable<T>(IReadOnlyList<MasterResult<T>> results)
+    private static IEnumerable<SaltBatchException> Reportable<T>(IReadOnlyList<MasterResult<T>> results)
     {
         var foundSomewhere = results.Any(result => result.Failure is null || result.Failure.Kind != SaltFailureKind.NotFound);
         return results

@@ -98,7 +98,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
                     continue;
                 }
 
-                Stop(jid, stoppable.Select(result => result.Master).ToArray(), options);
+                Stop(jid, stoppable.Select(found => found.Master).ToArray(), options);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -108,27 +108,26 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     }
 
     /// <summary>The masters on which the batch can be stopped, with its summary there; the others' refusals are written.</summary>
-    private List<MasterResult<BatchSummary>> Stoppable(IReadOnlyList<IBatchMaster> masters, string jid)
+    private List<(BatchSummary Summary, IBatchMaster Master)> Stoppable(IReadOnlyList<IBatchMaster> masters, string jid)
     {
-        var checks = MasterFanOut.Start(masters, async master =>
-        {
-            var summary = await master.GetSummaryAsync(jid, Note, _stopping.Token).ConfigureAwait(false);
-            StopRefusal.ThrowIfNotStoppable(jid, summary, master.Mention);
-            return summary;
-        }).Select(task => task.GetAwaiter().GetResult()).ToArray();
-        FlushNotes();
-        foreach (var failure in Reportable(checks))
-        {
-            WriteFailure(failure, jid);
-        }
-
-        return checks.Where(result => result.Value is not null).ToList();
+        var stoppable = new List<(BatchSummary, IBatchMaster)>();
+        AskEachMaster(
+            masters,
+            jid,
+            async master =>
+            {
+                var summary = await master.GetSummaryAsync(jid, Note, _stopping.Token).ConfigureAwait(false);
+                StopRefusal.ThrowIfNotStoppable(jid, summary, master.Mention);
+                return summary;
+            },
+            (summary, master) => stoppable.Add((summary, master)));
+        return stoppable;
     }
 
-    private static string Describe(string jid, IReadOnlyList<MasterResult<BatchSummary>> stoppable)
+    private static string Describe(string jid, IReadOnlyList<(BatchSummary Summary, IBatchMaster Master)> stoppable)
     {
-        var summary = stoppable[0].Value!;
-        var where = string.Join(",", stoppable.Select(result => result.Master.Mention));
+        var summary = stoppable[0].Summary;
+        var where = string.Join(",", stoppable.Select(found => found.Master.Mention));
         return $"Salt batch {jid} ({summary.Function} on {summary.Target}: {summary.Completed}/{summary.Total} done, {summary.Active} running, {summary.Pending} pending){where}";
     }
 
@@ -160,25 +159,8 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
         }
     }
 
-    private void Stop(string jid, IReadOnlyList<IBatchMaster> masters, StopOptions options)
-    {
-        var outcomes = MasterFanOut.Start(masters, master => master.StopAsync(jid, options, Note, _stopping.Token))
-            .Select(task => task.GetAwaiter().GetResult())
-            .ToArray();
-        FlushNotes();
-        foreach (var result in outcomes)
-        {
-            if (result.Value is { } outcome)
-            {
-                Report(result.Master, outcome);
-            }
-        }
-
-        foreach (var failure in Reportable(outcomes))
-        {
-            WriteFailure(failure, jid);
-        }
-    }
+    private void Stop(string jid, IReadOnlyList<IBatchMaster> masters, StopOptions options) =>
+        AskEachMaster(masters, jid, master => master.StopAsync(jid, options, Note, _stopping.Token), (outcome, master) => Report(master, outcome));
 
     protected override void StopProcessing() => _stopping.Cancel();
 
