@@ -104,13 +104,7 @@ def minions(jid, outcome=None, include_return=False):
         return _no_batch(jid)
     with_returns = _truthy(include_return)
     if with_returns and not _may_read_returns(state):
-        return _refusal(
-            "{} may not read the returns of batch {} (started by {}): add the user to the master option "
-            "'saltbatch: {{return_readers: [...]}}' to allow it, or ask without include_return".format(
-                _caller(), jid, state.get("user")
-            ),
-            "AccessDenied",
-        )
+        return _not_a_reader(jid, state, "returns", ", or ask without include_return")
     halted = bool(state.get("halted"))
     rows = []
     for section, entries in state.items():
@@ -192,11 +186,7 @@ def launch(jid):
     if not isinstance(state, dict):
         return _no_batch(jid)
     if not _may_read_returns(state):
-        return _refusal(
-            "{} may not read the launch parameters of batch {} (started by {}): add the user to the master option "
-            "'saltbatch: {{return_readers: [...]}}' to allow it".format(_caller(), jid, state.get("user")),
-            "AccessDenied",
-        )
+        return _not_a_reader(jid, state, "launch parameters")
     return {key: state[key] for key in _LAUNCH_KEYS if key in state}
 
 
@@ -622,6 +612,14 @@ def _may_read_returns(state):
         return True
     readers = (__opts__.get("saltbatch") or {}).get("return_readers") or []
     return any(fnmatch.fnmatchcase(caller, str(reader)) for reader in readers)
+
+
+def _not_a_reader(jid, state, what, otherwise=""):
+    return _refusal(
+        "{} may not read the {} of batch {} (started by {}): add the user to the master option "
+        "'saltbatch: {{return_readers: [...]}}' to allow it{}".format(_caller(), what, jid, state.get("user"), otherwise),
+        "AccessDenied",
+    )
 
 
 def _add_job_cache_returns(jid, rows):
