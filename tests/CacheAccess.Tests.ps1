@@ -13,6 +13,26 @@ Describe 'Cache access errors' {
         { Get-SaltActiveBatch -CacheDir $missing } | Should -Throw -ErrorId 'SaltBatchCacheUnavailable,SaltBatch.GetSaltActiveBatchCommand'
     }
 
+    It 'reports a jobs directory that cannot be listed as that master''s error, and the script goes on' {
+        $cache = New-ReadCmdletCache -Path (Join-Path $TestDrive 'unlistable-cache')
+        $locked = Join-Path $cache 'jobs'
+        & chmod 000 $locked
+        try {
+            $prefix = if ((& id -u) -eq '0') { @('setpriv', '--bounding-set=-dac_override,-dac_read_search', '--') } else { @() }
+            $script = "Import-Module '$(Get-SaltBatchModulePath)'; `$batches = @(Get-SaltBatch -CacheDir '$cache' -ErrorAction SilentlyContinue -ErrorVariable failures); 'the next line ran'; `$batches.Count; `$failures.Count; `$failures[0].FullyQualifiedErrorId; `$failures[0].TargetObject; [Environment]::MachineName"
+            $output = Invoke-ChildPwsh -Script $script -Prefix $prefix
+        }
+        finally {
+            & chmod 755 $locked
+        }
+
+        $output[0] | Should -Be 'the next line ran'
+        $output[1] | Should -Be '0'
+        $output[2] | Should -Be '1'
+        $output[3] | Should -Be 'SaltBatchAccessDenied,SaltBatch.GetSaltBatchCommand'
+        $output[4] | Should -Be $output[5]
+    }
+
     It 'stops with SaltMasterConfigNotFound when neither a config file nor -CacheDir says where the master is' {
         if (Test-Path /etc/salt/master) { Set-ItResult -Skipped -Because 'this machine has a real /etc/salt/master' }
         $saved = $env:SALT_MASTER_CONFIG, $env:SALT_CONFIG_DIR

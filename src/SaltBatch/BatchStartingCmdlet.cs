@@ -10,13 +10,6 @@ namespace SaltBatch;
 /// </summary>
 public abstract class BatchStartingCmdlet : SaltCmdletBase
 {
-    private readonly CancellationTokenSource _stopping = new();
-
-    protected override void StopProcessing() => _stopping.Cancel();
-
-    /// <summary>Cancelled when the pipeline is stopped (Ctrl+C).</summary>
-    protected CancellationToken StopToken => _stopping.Token;
-
     /// <summary>Starts one batch on one master; its failure is that master's non-terminating error (the module's one rule).</summary>
     /// <returns>False when the call is being stopped, so no further batch should be started.</returns>
     protected bool StartBatch(IBatchMaster master, StartOptions options, object? errorTarget)
@@ -24,7 +17,7 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
         try
         {
             var outcome = WhileShowingProgress(master, options);
-            if (_stopping.IsCancellationRequested)
+            if (StopRequested)
             {
                 // Stopped after the commit point: the batch runs, but a stopping pipeline takes no output, so the
                 // host's own UI is the one way left to tell the user which batch they now have.
@@ -56,7 +49,7 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
             WriteError(SaltErrors.ToErrorRecord(exception, errorTarget));
             return true;
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopRequested)
         {
             return false;
         }
@@ -69,13 +62,13 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
     private StartedBatch WhileShowingProgress(IBatchMaster master, StartOptions options)
     {
         PingProgress? latest = null;
-        var start = Task.Run(() => master.StartAsync(options, Note, progress => Volatile.Write(ref latest, progress), _stopping.Token));
+        var start = Task.Run(() => master.StartAsync(options, Note, progress => Volatile.Write(ref latest, progress), StopToken));
         var activity = $"Pinging {options.Target} on '{master.Name}'";
         ProgressRecord? shown = null;
         while (true)
         {
             var finished = ((IAsyncResult)start).AsyncWaitHandle.WaitOne(ProgressInterval);
-            if (_stopping.IsCancellationRequested)
+            if (StopRequested)
             {
                 break;
             }
@@ -98,7 +91,7 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
             }
         }
 
-        if (!_stopping.IsCancellationRequested && shown is not null)
+        if (!StopRequested && shown is not null)
         {
             WriteProgress(new ProgressRecord(shown.ActivityId, activity, shown.StatusDescription) { RecordType = ProgressRecordType.Completed });
         }

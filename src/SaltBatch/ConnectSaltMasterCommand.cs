@@ -9,10 +9,8 @@ namespace SaltBatch;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "SaltMaster")]
 [OutputType(typeof(SaltMasterConnection))]
-public sealed class ConnectSaltMasterCommand : PSCmdlet
+public sealed class ConnectSaltMasterCommand : StoppableCmdlet
 {
-    private readonly CancellationTokenSource _stopping = new();
-
     /// <summary>The salt-api URI: https://host:port (rest_cherrypy's port; 8000 is usual), with its root_prefix if any.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
@@ -70,7 +68,7 @@ public sealed class ConnectSaltMasterCommand : PSCmdlet
         try
         {
             WriteVerbose($"Logging in to {Uri} as '{Credential.UserName}' with eauth '{EAuth}'{(SkipCertificateCheck ? " (certificate not checked)" : string.Empty)}.");
-            var session = api.LoginAsync(_stopping.Token).GetAwaiter().GetResult();
+            var session = api.LoginAsync(StopToken).GetAwaiter().GetResult();
             WriteVerbose($"Logged in as '{session.User}'; the session expires {session.ExpiresUtc:u}; perms: {(session.Perms.Count == 0 ? "none reported" : string.Join(" | ", session.Perms))}.");
         }
         catch (SaltBatchException exception)
@@ -78,7 +76,7 @@ public sealed class ConnectSaltMasterCommand : PSCmdlet
             api.Dispose();
             ThrowTerminatingError(SaltErrors.ToErrorRecord(exception, Uri));
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopRequested)
         {
             api.Dispose();
             return;
@@ -94,5 +92,4 @@ public sealed class ConnectSaltMasterCommand : PSCmdlet
         WriteObject(connection);
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
 }

@@ -8,12 +8,10 @@ namespace SaltBatch;
 /// </summary>
 [Cmdlet(VerbsCommunications.Disconnect, "SaltMaster", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = MasterSet)]
 [OutputType(typeof(void))]
-public sealed class DisconnectSaltMasterCommand : PSCmdlet
+public sealed class DisconnectSaltMasterCommand : StoppableCmdlet
 {
     private const string MasterSet = "Master";
     private const string AllSet = "All";
-
-    private readonly CancellationTokenSource _stopping = new();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = MasterSet)]
     [SaltMasterArgument]
@@ -45,7 +43,7 @@ public sealed class DisconnectSaltMasterCommand : PSCmdlet
 
             try
             {
-                api.LogoutAsync(_stopping.Token).GetAwaiter().GetResult();
+                api.LogoutAsync(StopToken).GetAwaiter().GetResult();
                 WriteVerbose($"Logged out of {connection.Uri} ('{connection.Name}').");
             }
             catch (SaltBatchException exception)
@@ -61,5 +59,4 @@ public sealed class DisconnectSaltMasterCommand : PSCmdlet
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
 }

@@ -10,8 +10,6 @@ namespace SaltBatch;
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class GetSaltActiveBatchCommand : SaltCmdletBase
 {
-    private readonly CancellationTokenSource _stopping = new();
-
     /// <summary>Masters reached through salt-api (Connect-SaltMaster), or their names; asked in parallel. Default: this host's master.</summary>
     [Parameter]
     [SaltMasterArgument]
@@ -21,7 +19,7 @@ public sealed class GetSaltActiveBatchCommand : SaltCmdletBase
     protected override void EndProcessing()
     {
         var masters = Masters(Master);
-        WriteEachMaster(MasterFanOut.Start(masters, master => master.ListActiveAsync(Note, _stopping.Token)), WriteEntries);
+        WriteEachMaster(MasterFanOut.Start(masters, master => master.ListActiveAsync(Note, StopToken)), WriteEntries);
     }
 
     private void WriteEntries(IReadOnlyList<ActiveBatchEntry> entries, string master)
@@ -43,5 +41,4 @@ public sealed class GetSaltActiveBatchCommand : SaltCmdletBase
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
 }

@@ -18,8 +18,6 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
     private const int ScanActivityId = 1;
     private const string ScanActivity = "Scanning the Salt job cache";
 
-    private readonly CancellationTokenSource _stopping = new();
-
     [Parameter(ParameterSetName = ByJidSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(CachedJidCompleter))]
@@ -82,7 +80,7 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
             AskEachMaster(
                 masters,
                 jid,
-                master => master.GetSummaryAsync(jid, Note, _stopping.Token),
+                master => master.GetSummaryAsync(jid, Note, StopToken),
                 (summary, master) => WriteObject(new SaltBatchInfo(summary, DateTimeOffset.UtcNow, master.Name)));
         }
     }
@@ -98,19 +96,14 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
         var masters = Masters(Master);
         try
         {
-            WriteEachMaster(MasterFanOut.Start(masters, master => master.ListHistoryAsync(filter.Query, ReportProgress, Note, _stopping.Token)), WriteHistory);
+            WriteEachMaster(MasterFanOut.Start(masters, master => master.ListHistoryAsync(filter.Query, ReportProgress, Note, StopToken)), WriteHistory);
         }
-        catch (SaltBatchException exception)
-        {
-            ThrowTerminatingError(SaltErrors.ToErrorRecord(exception));
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopRequested)
         {
             // Ctrl+C: PowerShell is already ending the pipeline; there is nothing left to report.
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>Entries as they come (a local scan reads as it goes); one that could not be read is its file's error.</summary>
     private void WriteHistory(IEnumerable<BatchHistoryEntry> entries, string master)

@@ -12,7 +12,6 @@ namespace SaltBatch;
 [OutputType(typeof(SaltBatchMinionInfo))]
 public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
 {
-    private readonly CancellationTokenSource _stopping = new();
     private BatchMinionQuery _query = BatchMinionQuery.All;
 
     /// <summary>The batches whose minions to list, one after the other.</summary>
@@ -71,12 +70,11 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
         {
             if (ValidJid(jid))
             {
-                AskEachMaster(masters, jid, master => master.GetMinionsAsync(jid, _query, Note, _stopping.Token), (view, master) => WriteMinions(jid, view, master.Name));
+                AskEachMaster(masters, jid, master => master.GetMinionsAsync(jid, _query, Note, StopToken), (view, master) => WriteMinions(jid, view, master.Name));
             }
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
 
     private void WriteMinions(string jid, BatchMinionView view, string master)
     {

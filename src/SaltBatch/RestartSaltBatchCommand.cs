@@ -158,7 +158,7 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
         FlushNotes();
         if (plan is null)
         {
-            return !StopToken.IsCancellationRequested;
+            return !StopRequested;
         }
 
         if (plan.LeftRunning.Count > 0)
@@ -205,7 +205,7 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
             WriteFailure(exception, jid);
             return null;
         }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopRequested)
         {
             return null;
         }

@@ -14,7 +14,7 @@ namespace SaltBatch;
 /// connections for others), resolved once per call and only when needed, and how core failures become errors. A
 /// broken environment ends the call; a bad item is one error and the call goes on.
 /// </summary>
-public abstract class SaltCmdletBase : PSCmdlet
+public abstract class SaltCmdletBase : StoppableCmdlet
 {
     private readonly ConcurrentQueue<string> _notes = new();
     private readonly HashSet<string> _unknownMastersReported = new(StringComparer.OrdinalIgnoreCase);
@@ -111,7 +111,8 @@ public abstract class SaltCmdletBase : PSCmdlet
 
     /// <summary>
     /// Each master's answer, in the masters' order, to <paramref name="write"/> with the master's name; a master's
-    /// failure is that master's non-terminating error (the module's one rule, README "Errors"), however many were asked.
+    /// failure is that master's non-terminating error (the module's one rule, README "Errors"), however many were asked,
+    /// including one met while its answer is being written (a lazily read history whose directory becomes unlistable).
     /// </summary>
     protected void WriteEachMaster<T>(IEnumerable<Task<MasterResult<T>>> results, Action<T, string> write)
     {
@@ -125,7 +126,14 @@ public abstract class SaltCmdletBase : PSCmdlet
                 continue;
             }
 
-            write(result.Value!, result.Master.Name);
+            try
+            {
+                write(result.Value!, result.Master.Name);
+            }
+            catch (SaltBatchException failedWhileWriting)
+            {
+                WriteFailure(failedWhileWriting, result.Master.Name);
+            }
         }
     }
 
@@ -146,37 +154,28 @@ public abstract class SaltCmdletBase : PSCmdlet
 
     /// <summary>
     /// One JID asked of every master at once: each answer, in the masters' order, to <paramref name="write"/>, then the
-    /// failures worth reporting (<see cref="Reportable{T}"/>) as that JID's non-terminating errors.
+    /// failures as that JID's non-terminating errors, "not found" only when no master has it (<see cref="NotFoundOnEveryMaster"/>).
     /// </summary>
     protected void AskEachMaster<T>(IReadOnlyList<IBatchMaster> masters, string jid, Func<IBatchMaster, Task<T>> ask, Action<T, IBatchMaster> write)
     {
         var results = MasterFanOut.Start(masters, ask).Select(task => task.GetAwaiter().GetResult()).ToArray();
         FlushNotes();
-        foreach (var result in results)
+        var missing = new NotFoundOnEveryMaster(masters.Count);
+        foreach (var result in results.Where(result => result.Failure is null))
         {
-            if (result.Value is { } value)
-            {
-                write(value, result.Master);
-            }
+            missing.HoldBack(jid, null);
+            write(result.Value!, result.Master);
         }
 
-        foreach (var failure in Reportable(results))
+        foreach (var failure in results.Select(result => result.Failure).OfType<SaltBatchException>().Where(failure => !missing.HoldBack(jid, failure)))
         {
             WriteFailure(failure, jid);
         }
-    }
 
-    /// <summary>
-    /// The failures worth reporting when one JID was asked of several masters: a master that does not have the batch
-    /// is no error when another one has it (a JID lives on one master); every other failure is.
-    /// </summary>
-    private static IEnumerable<SaltBatchException> Reportable<T>(IReadOnlyList<MasterResult<T>> results)
-    {
-        var foundSomewhere = results.Any(result => result.Failure is null || result.Failure.Kind != SaltFailureKind.NotFound);
-        return results
-            .Select(result => result.Failure)
-            .OfType<SaltBatchException>()
-            .Where(failure => failure.Kind != SaltFailureKind.NotFound || !foundSomewhere);
+        foreach (var (_, failure) in missing.NowhereFound())
+        {
+            WriteFailure(failure, jid);
+        }
     }
 
     /// <summary>Runs a step whose failure means the environment is broken, ending the call with the mapped error.</summary>

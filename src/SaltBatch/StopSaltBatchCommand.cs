@@ -13,8 +13,6 @@ namespace SaltBatch;
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class StopSaltBatchCommand : SaltCmdletBase
 {
-    private readonly CancellationTokenSource _stopping = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ActiveJidCompleter))]
@@ -100,7 +98,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
 
                 Stop(jid, stoppable.Select(found => found.Master).ToArray(), options);
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (StopRequested)
             {
                 return;
             }
@@ -116,7 +114,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
             jid,
             async master =>
             {
-                var summary = await master.GetSummaryAsync(jid, Note, _stopping.Token).ConfigureAwait(false);
+                var summary = await master.GetSummaryAsync(jid, Note, StopToken).ConfigureAwait(false);
                 StopRefusal.ThrowIfNotStoppable(jid, summary, master.Mention);
                 return summary;
             },
@@ -160,9 +158,8 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     }
 
     private void Stop(string jid, IReadOnlyList<IBatchMaster> masters, StopOptions options) =>
-        AskEachMaster(masters, jid, master => master.StopAsync(jid, options, Note, _stopping.Token), (outcome, master) => Report(master, outcome));
+        AskEachMaster(masters, jid, master => master.StopAsync(jid, options, Note, StopToken), (outcome, master) => Report(master, outcome));
 
-    protected override void StopProcessing() => _stopping.Cancel();
 
     private void Report(IBatchMaster master, StopOutcome outcome)
     {
@@ -179,7 +176,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
 
         try
         {
-            var final = outcome.FinalState ?? master.GetSummaryAsync(outcome.Jid, Note, _stopping.Token).GetAwaiter().GetResult();
+            var final = outcome.FinalState ?? master.GetSummaryAsync(outcome.Jid, Note, StopToken).GetAwaiter().GetResult();
             WriteObject(new SaltBatchInfo(final, DateTimeOffset.UtcNow, master.Name));
         }
         catch (SaltBatchException exception)

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Threading.Channels;
 using SaltBatch.Core;
 using SaltBatch.Core.Batches;
 using SaltBatch.Core.Bus;
@@ -13,7 +12,6 @@ namespace SaltBatch;
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class WaitSaltBatchCommand : SaltCmdletBase
 {
-    private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<IBatchMaster, List<string>> _jids = [];
     private readonly Dictionary<(string Master, string Jid), int> _progressIds = [];
     private FailureBudget? _budget;
@@ -100,54 +98,30 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
             Budget = ConfirmBudget(),
             BudgetStop = _budget is null ? new StopOptions() : StopOptionsForBudget(),
         };
-        var updates = Channel.CreateUnbounded<(IBatchMaster Master, BatchWaitUpdate Update)>();
-        var waits = _jids.Select(pair => Task.Run(async () =>
-        {
-            await foreach (var update in new BatchWaiter(pair.Key, Note).WaitAsync(pair.Value, options, _stopping.Token).ConfigureAwait(false))
-            {
-                await updates.Writer.WriteAsync((pair.Key, update), _stopping.Token).ConfigureAwait(false);
-            }
-        })).ToArray();
-        _ = Task.WhenAll(waits).ContinueWith(all => updates.Writer.TryComplete(all.Exception?.InnerException), TaskScheduler.Default);
-
-        // A JID asked of several masters lives on one: "not found" elsewhere is only reported if no master has it.
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        var notFound = new List<(string Jid, SaltBatchException Failure)>();
+        var missing = new NotFoundOnEveryMaster(_jids.Count);
         try
         {
-            while (updates.Reader.WaitToReadAsync(_stopping.Token).AsTask().GetAwaiter().GetResult())
+            var updates = MasterFanOut.Merge(_jids.Keys, (master, stopping) => new BatchWaiter(master, Note).WaitAsync(_jids[master], options, stopping), StopToken);
+            foreach (var (master, update) in updates)
             {
-                while (updates.Reader.TryRead(out var item))
+                FlushNotes();
+                if (!missing.HoldBack(update.Jid, update.Failure))
                 {
-                    FlushNotes();
-                    if (item.Update.Failure?.Kind == SaltFailureKind.NotFound && _jids.Count > 1)
-                    {
-                        notFound.Add((item.Update.Jid, item.Update.Failure));
-                        continue;
-                    }
-
-                    found.Add(item.Update.Jid);
-                    Report(item.Master, item.Update);
+                    Report(master, update);
                 }
             }
 
             FlushNotes();
-            foreach (var (jid, failure) in notFound.Where(missing => !found.Contains(missing.Jid)))
+            foreach (var (jid, failure) in missing.NowhereFound())
             {
                 WriteFailure(failure, jid);
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopRequested)
         {
-        }
-        finally
-        {
-            // Ends the other waits when this one ends early (a terminating error); a no-op once all are done.
-            _stopping.Cancel();
         }
     }
 
-    protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>The budget, once the user agreed that batches past it are stopped; declined (-WhatIf), batches are only waited for.</summary>
     private FailureBudget? ConfirmBudget()
