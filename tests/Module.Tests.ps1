@@ -143,21 +143,21 @@ Import-Module '$(Get-SaltBatchModulePath)'
 'stop1=' + (Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Jid $FirstJid -Kill -Force -PassThru).State
 'netmq1=' + (Get-NetMqContextState)
 Remove-Module SaltBatch
-'released1=' + [SaltBatch.ModuleLifecycle]::ReleaseCount + ',' + (Get-NetMqContextState)
+'released1=' + (Get-NetMqContextState)
 Import-Module '$(Get-SaltBatchModulePath)'
 'cmdlets=' + (Get-Module SaltBatch).ExportedCmdlets.Count
 'stop2=' + (Stop-SaltBatch -ConfigPath '$($Master.ConfigPath)' -Jid $SecondJid -Kill -Force -PassThru).State
 'netmq2=' + (Get-NetMqContextState)
 'engines=' + @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'SaltBatch.Core' }).Count
 Remove-Module SaltBatch
-'released2=' + [SaltBatch.ModuleLifecycle]::ReleaseCount + ',' + (Get-NetMqContextState)
+'released2=' + (Get-NetMqContextState)
 "@
         $output = Invoke-ChildPwsh -Script $script
         $exported = (Import-PowerShellDataFile (Get-SaltBatchModulePath)).CmdletsToExport.Count
 
         $output | Should -Be @(
-            'stop1=Halted', 'netmq1=running', 'released1=1,released'
-            "cmdlets=$exported", 'stop2=Halted', 'netmq2=running', 'engines=1', 'released2=2,released'
+            'stop1=Halted', 'netmq1=running', 'released1=released'
+            "cmdlets=$exported", 'stop2=Halted', 'netmq2=running', 'engines=1', 'released2=released'
         )
         (Get-MasterJournal $Master -Kind 'publish-received' | Where-Object fun -EQ 'saltutil.kill_job').tgt | Should -Be @('web2', 'db1')
     }
@@ -175,10 +175,10 @@ Import-Module '$(Get-SaltBatchModulePath)'
 `$other = [powershell]::Create()
 `$null = `$other.AddScript("Import-Module '$(Get-SaltBatchModulePath)'; Remove-Module SaltBatch").Invoke()
 `$other.Dispose()
-'after-other=' + [SaltBatch.ModuleLifecycle]::ReleaseCount + ',' + (Get-NetMqContextState)
+'after-other=' + (Get-NetMqContextState)
 Remove-Module SaltBatch
-'after-last=' + [SaltBatch.ModuleLifecycle]::ReleaseCount + ',' + (Get-NetMqContextState)
+'after-last=' + (Get-NetMqContextState)
 "@
-        Invoke-ChildPwsh -Script $script | Should -Be @('stop=Halted', 'after-other=0,running', 'after-last=1,released')
+        Invoke-ChildPwsh -Script $script | Should -Be @('stop=Halted', 'after-other=running', 'after-last=released')
     }
 }

@@ -166,6 +166,12 @@ Describe 'Stop-SaltBatch failure paths' {
             $failures[0].Exception.Message | Should -BeLike "*Sent salt/batch/$RunningJid/stop*halted=false*"
             $failures[0].Exception.Message | Should -Not -BeLike '*forced*'
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 6
+
+            $probes = { @(Get-MasterJournal $master -Kind 'event-received' | Where-Object tag -Like 'saltbatch/probe/*').Count }
+            $probedFirst = & $probes
+            Stop-SaltBatch -ConfigPath $master.ConfigPath -Jid $RunningJid -TimeoutSec 1 -ErrorAction SilentlyContinue
+            $probedFirst | Should -BeGreaterThan 0
+            & $probes | Should -BeGreaterThan $probedFirst -Because 'a stop that went unconfirmed forgets the framing it learned (the master may have been restarted on another Salt version), so the next stop probes again'
         }
         finally {
             Stop-SimulatedMaster $master

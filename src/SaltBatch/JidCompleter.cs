@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using SaltBatch.Core.Batches;
+using SaltBatch.Core;
 using SaltBatch.Core.Cache;
 
 namespace SaltBatch;
@@ -15,6 +16,9 @@ public abstract class JidCompleter : IArgumentCompleter
 {
     private const string CharactersNeedingQuotes = " \t'\"`$;,(){}@&|<>#";
 
+    /// <summary>How long a key press waits for a salt-api master before offering what the others had.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
+
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         try
@@ -22,12 +26,10 @@ public abstract class JidCompleter : IArgumentCompleter
             var (quote, word) = Unquote(wordToComplete ?? string.Empty);
             var matches = Matcher(word);
             var now = DateTimeOffset.UtcNow;
-            var masters = MastersOnTheLine(fakeBoundParameters);
-            var candidates = masters.Count == 0 || masters.Any(master => master.IsThisHost)
-                ? Candidates(Catalog(fakeBoundParameters), matches)
-                : [];
-            var remote = masters.Where(master => master.Api is not null).SelectMany(master => RemoteJidCandidates.Active(master.Api!, matches));
-            return candidates.Concat(remote).DistinctBy(summary => summary.Jid).Select(summary => Result(summary, quote, now)).ToList();
+            var masters = new MasterSelection(() => ThisHost(fakeBoundParameters)).Pick(MastersOnTheLine(fakeBoundParameters), _ => { });
+            using var patience = new CancellationTokenSource(Patience);
+            var offers = Task.WhenAll(masters.Select(master => OfferAsync(master, matches, patience.Token))).GetAwaiter().GetResult();
+            return offers.SelectMany(offer => offer).DistinctBy(summary => summary.Jid).Select(summary => Result(summary, quote, now)).ToList();
         }
         catch (Exception)
         {
@@ -36,20 +38,31 @@ public abstract class JidCompleter : IArgumentCompleter
         }
     }
 
-    /// <summary>The batches to offer, best first, each JID matching.</summary>
-    protected abstract IEnumerable<BatchSummary> Candidates(BatchCatalog catalog, Func<string, bool> jidMatches);
+    /// <summary>Whether the command can act on finished batches too (the rest of the job cache), not only active ones.</summary>
+    protected abstract bool IncludeHistory { get; }
+
+    /// <summary>One master's offer; a master that cannot answer in time offers nothing, and the others still do.</summary>
+    private async Task<IReadOnlyList<BatchSummary>> OfferAsync(IBatchMaster master, Func<string, bool> matches, CancellationToken patience)
+    {
+        try
+        {
+            return await master.OfferJidsAsync(matches, IncludeHistory, patience).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is SaltBatchException or OperationCanceledException)
+        {
+            return [];
+        }
+    }
 
     /// <summary>The -Master values already typed: connections, names, or this host's name.</summary>
-    private static IReadOnlyList<SaltMasterConnection> MastersOnTheLine(IDictionary boundParameters) =>
+    private static SaltMasterConnection[] MastersOnTheLine(IDictionary boundParameters) =>
         boundParameters.Contains("Master") && new SaltMasterArgumentAttribute().Transform(null!, boundParameters["Master"]) is SaltMasterConnection[] masters
             ? masters
             : [];
 
-    private static BatchCatalog Catalog(IDictionary boundParameters)
-    {
-        var config = MasterContext.Resolve(PathArgument(boundParameters, "ConfigPath"), PathArgument(boundParameters, "CacheDir"));
-        return new BatchCatalog(new JobCacheLayout(config.CacheDir, config.HashType));
-    }
+    /// <summary>This host's master as the line's -ConfigPath and -CacheDir describe it.</summary>
+    private static LocalBatchMaster ThisHost(IDictionary boundParameters) =>
+        LocalBatchMaster.For(SaltMasters.ThisHostName, MasterContext.Resolve(PathArgument(boundParameters, "ConfigPath"), PathArgument(boundParameters, "CacheDir")));
 
     private static string? PathArgument(IDictionary boundParameters, string name)
     {
@@ -120,13 +133,11 @@ public abstract class JidCompleter : IArgumentCompleter
 /// <summary>Active batches: what Stop-SaltBatch and Wait-SaltBatch can act on.</summary>
 public sealed class ActiveJidCompleter : JidCompleter
 {
-    protected override IEnumerable<BatchSummary> Candidates(BatchCatalog catalog, Func<string, bool> jidMatches) =>
-        JidCandidates.Active(catalog, jidMatches);
+    protected override bool IncludeHistory => false;
 }
 
 /// <summary>Active batches first, then the rest of the job cache newest first: what Get-SaltBatch can look up.</summary>
 public sealed class CachedJidCompleter : JidCompleter
 {
-    protected override IEnumerable<BatchSummary> Candidates(BatchCatalog catalog, Func<string, bool> jidMatches) =>
-        JidCandidates.ActiveThenRecent(catalog, jidMatches);
+    protected override bool IncludeHistory => true;
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.Loader;
+using SaltBatch.Core.Bus;
 using SaltBatch.Core.Publish;
 
 namespace SaltBatch;
@@ -13,9 +14,6 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer
 {
     private static int _engineHooked;
     private static int _importers;
-
-    /// <summary>How many times the last importer's removal released the process's resources; lets tests see that it did.</summary>
-    public static int ReleaseCount { get; private set; }
 
     /// <summary>
     /// PowerShell calls this when it imports SaltBatch.dll, before any cmdlet runs or any parameter's type is read,
@@ -49,7 +47,7 @@ public sealed class ModuleLifecycle : IModuleAssemblyInitializer
 
         SaltMasters.Release();
         NetMqRuntime.Cleanup();
-        ReleaseCount++;
+        PullFramingDetector.ForgetAll();
     }
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>

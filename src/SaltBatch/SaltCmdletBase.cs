@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using SaltBatch.Core;
 using SaltBatch.Core.Api;
@@ -16,11 +15,15 @@ namespace SaltBatch;
 /// </summary>
 public abstract class SaltCmdletBase : StoppableCmdlet
 {
-    private readonly ConcurrentQueue<string> _notes = new();
-    private readonly HashSet<string> _unknownMastersReported = new(StringComparer.OrdinalIgnoreCase);
+    private readonly NoteQueue _notes = new();
+    private readonly MasterSelection _selection;
     private MasterConfig? _config;
-    private BatchCatalog? _catalog;
     private LocalBatchMaster? _localMaster;
+
+    protected SaltCmdletBase()
+    {
+        _selection = new MasterSelection(() => LocalMaster);
+    }
 
     /// <summary>The master config file (default: $env:SALT_MASTER_CONFIG, else /etc/salt/master); a directory means DIR/master.</summary>
     [Parameter]
@@ -32,82 +35,25 @@ public abstract class SaltCmdletBase : StoppableCmdlet
     [ValidateNotNullOrEmpty]
     public string? CacheDir { get; set; }
 
-    /// <summary>The module-wide default for -Framing, for masters whose framing should never be probed.</summary>
-    public const string FramingVariable = "SALTBATCH_EVENT_FRAMING";
-
     /// <summary>This host's master configuration, read (and checked) on first use: a call that only talks to salt-api never needs it.</summary>
     protected MasterConfig Config => _config ?? ResolveLocal();
 
-    protected BatchCatalog Catalog => _catalog ??= new BatchCatalog(new JobCacheLayout(Config.CacheDir, Config.HashType));
-
-    /// <summary>The master on this host, as one of the masters a cmdlet can work on.</summary>
-    protected LocalBatchMaster LocalMaster => _localMaster ??= new LocalBatchMaster(
-        SaltMasters.ThisHostName, Config, Catalog, MasterConnections.Bus(Config), () => MasterConnections.Publisher(Config));
+    /// <summary>The master on this host, as one of the masters a cmdlet can work on; a hash_type the layout does not know ends the call.</summary>
+    private LocalBatchMaster LocalMaster => _localMaster ??= Guard(() => LocalBatchMaster.For(SaltMasters.ThisHostName, Config));
 
     /// <summary>Whether the cmdlet reads the job cache (and so needs it to exist and be enterable).</summary>
     protected virtual bool NeedsCache => true;
 
     /// <summary>A queue the core's background work logs to; <see cref="FlushNotes"/> writes it on the pipeline thread.</summary>
-    protected Action<string> Note => _notes.Enqueue;
+    protected Action<string> Note => _notes.Add;
 
-    protected void FlushNotes()
-    {
-        while (_notes.TryDequeue(out var note))
-        {
-            WriteVerbose(note);
-        }
-    }
+    protected void FlushNotes() => _notes.WriteTo(WriteVerbose);
 
     protected void WriteFailure(SaltBatchException exception, object? target = null) =>
         WriteError(SaltErrors.ToErrorRecord(exception, target));
 
-    /// <summary>
-    /// The masters to work on: this host's when <paramref name="given"/> is empty, else each connection (a salt-api
-    /// master) or this host's name. An unknown or closed name is one SaltMasterNotConnected error per call (not per
-    /// piped record) and is left out.
-    /// </summary>
-    protected IReadOnlyList<IBatchMaster> Masters(SaltMasterConnection[]? given)
-    {
-        if (given is null || given.Length == 0)
-        {
-            return [LocalMaster];
-        }
-
-        var masters = new List<IBatchMaster>();
-        foreach (var connection in given.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase))
-        {
-            if (connection.IsThisHost)
-            {
-                masters.Add(LocalMaster);
-            }
-            else if (connection.Api is { } api && SaltMasters.IsCurrent(connection))
-            {
-                masters.Add(new SaltApiBatchMaster(api));
-            }
-            else if (!_unknownMastersReported.Add(connection.Name))
-            {
-                continue;
-            }
-            else if (connection.Api is not null)
-            {
-                WriteError(new ErrorRecord(
-                    new InvalidOperationException($"The connection '{connection.Name}' you passed is closed: it was disconnected, or a later Connect-SaltMaster -Name {connection.Name} replaced it. Pass the name (-Master {connection.Name}) to use the current one, or see Get-SaltMasterConnection."),
-                    "SaltMasterNotConnected",
-                    ErrorCategory.ConnectionError,
-                    connection.Name));
-            }
-            else
-            {
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"No salt-api connection named '{connection.Name}' in this PowerShell process (its runspaces share them). Connect first (Connect-SaltMaster -Uri https://<host>:8000 -Credential <credential> -Name {connection.Name}), or see Get-SaltMasterConnection; '{SaltMasters.ThisHostName}' is this host's master."),
-                    "SaltMasterNotConnected",
-                    ErrorCategory.ObjectNotFound,
-                    connection.Name));
-            }
-        }
-
-        return masters;
-    }
+    /// <summary>The masters a -Master value names (<see cref="MasterSelection"/>); an unknown one is one SaltMasterNotConnected error per call.</summary>
+    protected IReadOnlyList<IBatchMaster> Masters(SaltMasterConnection[]? given) => _selection.Pick(given, WriteError);
 
     /// <summary>
     /// Each master's answer, in the masters' order, to <paramref name="write"/> with the master's name; a master's
@@ -198,37 +144,25 @@ public abstract class SaltCmdletBase : StoppableCmdlet
         return result;
     }
 
-    /// <summary>
-    /// The event-bus pull framing: -Framing when given, else $env:SALTBATCH_EVENT_FRAMING, else Auto (probe once per
-    /// master). ForcedBy says where a framing other than Auto came from, for the message when a stop goes unconfirmed.
-    /// </summary>
-    /// <param name="bound">The cmdlet's -Framing as text (Auto, Prefixed or Bare): docs/architecture.md, "Types across the engine boundary".</param>
+    /// <summary>The event-bus pull framing (<see cref="FramingSetting"/>); a bad $env:SALTBATCH_EVENT_FRAMING ends the call.</summary>
+    /// <param name="bound">The cmdlet's -Framing as text: docs/architecture.md, "Types across the engine boundary".</param>
     protected (PullFraming Framing, string? ForcedBy) ResolveFraming(string bound)
     {
-        if (MyInvocation.BoundParameters.ContainsKey("Framing"))
+        try
         {
-            var forced = Enum.Parse<PullFraming>(bound, ignoreCase: true);
-            return (forced, forced == PullFraming.Auto ? null : $"-Framing {forced}");
-        }
+            var (framing, forcedBy, note) = FramingSetting.Resolve(MyInvocation.BoundParameters.ContainsKey("Framing") ? bound : null);
+            if (note is not null)
+            {
+                WriteVerbose(note);
+            }
 
-        var setting = Environment.GetEnvironmentVariable(FramingVariable);
-        if (string.IsNullOrEmpty(setting))
+            return (framing, forcedBy);
+        }
+        catch (ArgumentException invalid)
         {
-            return (PullFraming.Auto, null);
+            ThrowTerminatingError(new ErrorRecord(invalid, "SaltBatchInvalidFramingSetting", ErrorCategory.InvalidArgument, Environment.GetEnvironmentVariable(FramingSetting.Variable)));
+            throw;
         }
-
-        if (Enum.TryParse<PullFraming>(setting, ignoreCase: true, out var framing))
-        {
-            WriteVerbose($"Event framing {framing} from $env:{FramingVariable}.");
-            return (framing, framing == PullFraming.Auto ? null : $"$env:{FramingVariable} = '{setting}'");
-        }
-
-        ThrowTerminatingError(new ErrorRecord(
-            new ArgumentException($"$env:{FramingVariable} is '{setting}'; use Auto, Prefixed or Bare."),
-            "SaltBatchInvalidFramingSetting",
-            ErrorCategory.InvalidArgument,
-            setting));
-        return (PullFraming.Auto, null);
     }
 
     /// <summary>Reads the master config, says where it came from, and checks the cache when the cmdlet needs it.</summary>
@@ -255,11 +189,8 @@ public abstract class SaltCmdletBase : StoppableCmdlet
 
         if (NeedsCache)
         {
-            Guard(() =>
-            {
-                _ = Catalog;
-                CacheDirectory.EnsureUsable(config.CacheDir);
-            });
+            _ = LocalMaster;
+            Guard(() => CacheDirectory.EnsureUsable(config.CacheDir));
         }
 
         return config;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SaltBatch.Core.Batches;
@@ -13,6 +14,9 @@ namespace SaltBatch.Core.Api;
 /// </summary>
 public sealed class SaltApiBatchMaster : IBatchMaster
 {
+    private static readonly TimeSpan OfferFresh = TimeSpan.FromSeconds(5);
+    private static readonly ConditionalWeakTable<SaltApiConnection, OfferedBatches> OfferedActive = new();
+
     public SaltApiBatchMaster(SaltApiConnection connection)
     {
         Connection = connection;
@@ -55,6 +59,23 @@ public sealed class SaltApiBatchMaster : IBatchMaster
             .Select(summary => SaltApiJson.Summary(summary))
             .Select(summary => new ActiveBatchEntry(summary.Jid ?? string.Empty, summary))
             .ToArray();
+    }
+
+    /// <summary>
+    /// The active batches only, whatever <paramref name="includeHistory"/> says: the history would be a runner call per
+    /// key press. One <c>batch.list_active</c> serves the key presses of a few seconds; the answer lives as long as
+    /// its connection does.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchSummary>> OfferJidsAsync(Func<string, bool> jidMatches, bool includeHistory, CancellationToken cancellationToken)
+    {
+        if (!OfferedActive.TryGetValue(Connection, out var known) || DateTime.UtcNow - known.At >= OfferFresh)
+        {
+            var entries = await ListActiveAsync(_ => { }, cancellationToken).ConfigureAwait(false);
+            known = new OfferedBatches(DateTime.UtcNow, entries.Select(entry => entry.Summary).OfType<BatchSummary>().ToArray());
+            OfferedActive.AddOrUpdate(Connection, known);
+        }
+
+        return known.Batches.Where(summary => summary.Jid is { } jid && jidMatches(jid)).ToArray();
     }
 
     /// <summary>Named by the companion runner when it is installed; else null, as the batch runner only counts them.</summary>
@@ -274,4 +295,6 @@ public sealed class SaltApiBatchMaster : IBatchMaster
 
     public async Task<IBatchFollower> FollowAsync(Action<string> log, string fallback, CancellationToken cancellationToken) =>
         await SaltApiFollower.StartAsync(this, log, fallback, cancellationToken).ConfigureAwait(false);
+
+    private sealed record OfferedBatches(DateTime At, IReadOnlyList<BatchSummary> Batches);
 }

@@ -48,8 +48,8 @@ public sealed class SaltApiConnection : IDisposable
     /// <summary>The current login; null before <see cref="LoginAsync"/> and after <see cref="LogoutAsync"/>.</summary>
     public SaltApiSession? Session => _session;
 
-    /// <summary>How many times the session was renewed after it expired (for the verbose stream and tests).</summary>
-    public int Renewals { get; private set; }
+    /// <summary>How many times the session was renewed after it expired (internal: the engine's tests observe it, nothing else reads it).</summary>
+    internal int Renewals { get; private set; }
 
     /// <summary><c>POST /login</c>.</summary>
     /// <exception cref="SaltBatchException">ApiAuthenticationFailed, MasterUnreachable, CertificateNotTrusted, ApiError.</exception>

@@ -56,6 +56,8 @@ public sealed class BatchStopper
         var (halted, lastSeen) = await HaltConfirmation.WaitAsync(jid, watcher!, options, _log, _catalog.Layout.BatchStatePath(jid), cancellationToken).ConfigureAwait(false);
         if (halted is null)
         {
+            // A master restarted on another Salt version reads the other framing: what was learned may be why.
+            _bus.ForgetFraming();
             var sent = kill is null ? $"{stopTag}" : $"saltutil.kill_job to {kill.Minions.Count} minion(s) (job {kill.Jid}) and {stopTag}";
             var observed = HaltConfirmation.DescribeNotHalted(lastSeen, ".batch.p");
             throw new SaltBatchException(

@@ -68,6 +68,14 @@ public interface IBatchMaster
     /// <exception cref="SaltBatchException">The job cache cannot be listed; the master's own failures.</exception>
     Task<IEnumerable<BatchHistoryEntry>> ListHistoryAsync(BatchHistoryQuery query, Action<BatchScanProgress>? progress, Action<string> log, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The batches to offer while a JID is being typed, best first, each with a matching JID: the active ones, then,
+    /// with <paramref name="includeHistory"/> and where the history is cheap to ask (this host), the rest newest first.
+    /// Unreadable batches are left out; a key press must never wait long, so answers may be a few seconds old.
+    /// </summary>
+    /// <exception cref="SaltBatchException">The master cannot answer.</exception>
+    Task<IReadOnlyList<BatchSummary>> OfferJidsAsync(Func<string, bool> jidMatches, bool includeHistory, CancellationToken cancellationToken);
+
     /// <summary>The minions whose outcome is Failed or TimedOut, in file order; null where the master cannot name them (salt-api).</summary>
     /// <exception cref="SaltBatchException">InvalidJid, NotFound, Corrupt, AccessDenied.</exception>
     Task<IReadOnlyList<string>?> GetUnsuccessfulMinionsAsync(string jid, CancellationToken cancellationToken);

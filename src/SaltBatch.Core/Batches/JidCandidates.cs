@@ -5,6 +5,8 @@ namespace SaltBatch.Core.Batches;
 /// <summary>
 /// Batches to offer while a JID is being typed: the JIDs are filtered first (the index answers that), and only the
 /// matching batches' summaries are read — streamed, in parallel, and remembered per file identity between key presses.
+/// The memory is the process's, shared by its runspaces (a summary is the file's, whoever asks); it is never older than
+/// the file (<see cref="SummaryCache"/>), so it needs no forgetting, only its bound of 5000 files.
 /// </summary>
 public static class JidCandidates
 {

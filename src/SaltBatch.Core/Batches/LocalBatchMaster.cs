@@ -26,6 +26,10 @@ public sealed class LocalBatchMaster : IBatchMaster
         _publisher = publisher;
     }
 
+    /// <summary>The master <paramref name="config"/> describes: its job cache, its event bus, its request server.</summary>
+    public static LocalBatchMaster For(string name, MasterConfig config) =>
+        new(name, config, new BatchCatalog(new JobCacheLayout(config.CacheDir, config.HashType)), MasterConnections.Bus(config), () => MasterConnections.Publisher(config));
+
     public string Name { get; }
 
     public string Location => Catalog.Layout.CacheDir;
@@ -67,6 +71,9 @@ public sealed class LocalBatchMaster : IBatchMaster
         var outcome = await starter.StartAsync(options, cancellationToken, progress).ConfigureAwait(false);
         return new StartedBatch(outcome.State.ToSummary(), outcome.Ping.Down, outcome.Ping.Missing, outcome.NewEventFailure);
     }
+
+    public Task<IReadOnlyList<BatchSummary>> OfferJidsAsync(Func<string, bool> jidMatches, bool includeHistory, CancellationToken cancellationToken) =>
+        Task.FromResult(includeHistory ? JidCandidates.ActiveThenRecent(Catalog, jidMatches) : JidCandidates.Active(Catalog, jidMatches));
 
     public Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken) =>
         new BatchStopper(Catalog, _bus, _publisher, log).StopAsync(jid, options, cancellationToken);

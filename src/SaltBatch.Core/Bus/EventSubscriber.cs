@@ -45,11 +45,11 @@ public sealed class EventSubscriber : IAsyncDisposable
 
     public MasterEndpoint Endpoint => _pub;
 
-    /// <summary>How many times the stream was lost and re-established.</summary>
-    public int ReconnectCount => Volatile.Read(ref _reconnectCount);
+    /// <summary>How many times the stream was lost and re-established (internal: the engine's tests observe it, nothing else reads it).</summary>
+    internal int ReconnectCount => Volatile.Read(ref _reconnectCount);
 
     /// <summary>Frames that arrived but were not events (skipped, like Salt does).</summary>
-    public int SkippedFrameCount { get; private set; }
+    internal int SkippedFrameCount { get; private set; }
 
     /// <summary>Connects now, so a master that is down fails here, then starts reading in the background.</summary>
     public static Task<EventSubscriber> ConnectAsync(MasterEndpoint pub, EventBusSettings? settings = null, CancellationToken cancellationToken = default) =>

@@ -33,6 +33,9 @@ public sealed class MasterEventBus
         return resolved;
     }
 
+    /// <summary>Forgets the framing learned for this master, so that the next event probes again.</summary>
+    public void ForgetFraming() => PullFramingDetector.Forget(Endpoints.Pull);
+
     /// <summary>Starts listening to the pub stream; dispose the subscriber to stop.</summary>
     public Task<EventSubscriber> SubscribeAsync(CancellationToken cancellationToken = default) =>
         EventSubscriber.ConnectAsync(Endpoints.Pub, _settings, cancellationToken);

@@ -8,7 +8,8 @@ namespace SaltBatch.Core.Bus;
 /// test is to fire harmless probe events and see which comes back on the pub stream: a prefixed one (newest line) and
 /// a bare one (3006/3007), each over its own connection because a wrong frame stalls or desynchronises the connection
 /// it was written to, again until one comes back (<see cref="ProbeEcho"/>). The answer is remembered per pull
-/// endpoint for the life of the process.
+/// endpoint, for every runspace of the process (a master's framing does not depend on who asks), until a stop fired
+/// with it goes unconfirmed (the master may have been restarted on another Salt version) or the module is removed.
 /// </summary>
 public sealed class PullFramingDetector
 {
@@ -31,8 +32,11 @@ public sealed class PullFramingDetector
     public static PullFraming? Recall(MasterEndpoint pull) =>
         Remembered.TryGetValue(pull.ToString(), out var framing) ? framing : null;
 
-    /// <summary>Forgets what was learned (for tests, or after the master was upgraded in place).</summary>
+    /// <summary>Forgets what was learned for one master (a stop it did not confirm).</summary>
     public static void Forget(MasterEndpoint pull) => Remembered.TryRemove(pull.ToString(), out _);
+
+    /// <summary>Forgets every master's framing (the module's last removal).</summary>
+    public static void ForgetAll() => Remembered.Clear();
 
     /// <summary>The framing to use: <paramref name="requested"/> when it is explicit, else remembered or detected.</summary>
     public async Task<PullFraming> ResolveAsync(PullFraming requested, CancellationToken cancellationToken = default)

@@ -6,7 +6,6 @@ namespace SaltBatch.Core.Platform;
 public static partial class UnixAccounts
 {
     private const int ExecuteOk = 1;
-    private const int ReadOk = 4;
 
     /// <summary>"salt (uid 999), mode 0750" for a path, or null when it cannot be examined.</summary>
     public static string? DescribeOwner(string path) =>
@@ -24,9 +23,6 @@ public static partial class UnixAccounts
     /// <summary>True when this process may enter the directory (search permission), as opening files beneath it needs.</summary>
     public static bool CanTraverse(string directory) =>
         !OperatingSystem.IsLinux() || Access(directory, ExecuteOk) == 0;
-
-    public static bool CanRead(string path) =>
-        !OperatingSystem.IsLinux() || Access(path, ReadOk) == 0;
 
     /// <summary>The account's uid and primary gid (<c>pwd.getpwnam</c>), or null when there is no such user.</summary>
     public static UnixOwner? LookupUser(string name)

@@ -36,7 +36,7 @@ public sealed class PublishClient
         var sent = request with
         {
             Returner = request.Returner.Length > 0 ? request.Returner : ExtJobCache,
-            OrderMastersTimeout = request.OrderMastersTimeout ?? OrderMastersTimeout,
+            OrderMastersTimeout = OrderMastersTimeout,
         };
         var envelope = PublishEnvelope.Build(sent, credentials);
         using var channel = OpenChannel();

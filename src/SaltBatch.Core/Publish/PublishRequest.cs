@@ -18,7 +18,7 @@ public sealed record PublishRequest(IReadOnlyList<string> Minions, string Functi
     /// <summary>Extra keyword arguments; the <c>kwargs</c> key is only sent when this is set.</summary>
     public IReadOnlyDictionary<string, object?>? KeywordArguments { get; init; }
 
-    /// <summary>The <c>to</c> value (the timeout in seconds), sent only when the master has <c>order_masters: true</c>.</summary>
+    /// <summary>The <c>to</c> value (the timeout in seconds), sent only when the master has <c>order_masters: true</c>: <see cref="PublishClient"/> sets it from the config.</summary>
     public int? OrderMastersTimeout { get; init; }
 
     /// <summary><c>test.ping</c> to an expression of <paramref name="targetType"/>, as the salt CLI pings a batch's target.</summary>

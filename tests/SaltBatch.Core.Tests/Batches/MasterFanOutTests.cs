@@ -132,6 +132,7 @@ public sealed class MasterFanOutTests
         public Task<StopOutcome> StopAsync(string jid, StopOptions options, Action<string> log, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<BatchMinionView> GetMinionsAsync(string jid, BatchMinionQuery query, Action<string> log, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IEnumerable<BatchHistoryEntry>> ListHistoryAsync(BatchHistoryQuery query, Action<BatchScanProgress>? progress, Action<string> log, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<BatchSummary>> OfferJidsAsync(Func<string, bool> jidMatches, bool includeHistory, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<string>?> GetUnsuccessfulMinionsAsync(string jid, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IBatchFollower> FollowAsync(Action<string> log, string fallback, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
