@@ -16,15 +16,8 @@ Describe 'Cache access errors' {
     It 'reports a jobs directory that cannot be listed as that master''s error, and the script goes on' {
         $cache = New-ReadCmdletCache -Path (Join-Path $TestDrive 'unlistable-cache')
         $locked = Join-Path $cache 'jobs'
-        & chmod 000 $locked
-        try {
-            $prefix = if ((& id -u) -eq '0') { @('setpriv', '--bounding-set=-dac_override,-dac_read_search', '--') } else { @() }
-            $script = "Import-Module '$(Get-SaltBatchModulePath)'; `$batches = @(Get-SaltBatch -CacheDir '$cache' -ErrorAction SilentlyContinue -ErrorVariable failures); 'the next line ran'; `$batches.Count; `$failures.Count; `$failures[0].FullyQualifiedErrorId; `$failures[0].TargetObject; [Environment]::MachineName"
-            $output = Invoke-ChildPwsh -Script $script -Prefix $prefix
-        }
-        finally {
-            & chmod 755 $locked
-        }
+        $script = "Import-Module '$(Get-SaltBatchModulePath)'; `$batches = @(Get-SaltBatch -CacheDir '$cache' -ErrorAction SilentlyContinue -ErrorVariable failures); 'the next line ran'; `$batches.Count; `$failures.Count; `$failures[0].FullyQualifiedErrorId; `$failures[0].TargetObject; [Environment]::MachineName"
+        $output = Invoke-AsLockedOutReader -Path $locked -Script $script
 
         $output[0] | Should -Be 'the next line ran'
         $output[1] | Should -Be '0'
@@ -49,16 +42,8 @@ Describe 'Cache access errors' {
     It 'stops with SaltBatchAccessDenied naming the path, its owner and the fix, for a reader without permission' {
         $cache = New-ReadCmdletCache -Path (Join-Path $TestDrive 'locked-cache')
         $locked = Join-Path $cache 'jobs'
-        & chmod 000 $locked
-        try {
-            # As root, drop the capabilities that bypass file permissions so the reader meets them like the salt user would.
-            $prefix = if ((& id -u) -eq '0') { @('setpriv', '--bounding-set=-dac_override,-dac_read_search', '--') } else { @() }
-            $script = "Import-Module '$(Get-SaltBatchModulePath)'; try { Get-SaltBatch -CacheDir '$cache' -Jid $RunningJid -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.Exception.Message }"
-            $output = Invoke-ChildPwsh -Script $script -Prefix $prefix
-        }
-        finally {
-            & chmod 755 $locked
-        }
+        $script = "Import-Module '$(Get-SaltBatchModulePath)'; try { Get-SaltBatch -CacheDir '$cache' -Jid $RunningJid -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.Exception.Message }"
+        $output = Invoke-AsLockedOutReader -Path $locked -Script $script
 
         $output[0] | Should -Be 'SaltBatchAccessDenied,SaltBatch.GetSaltBatchCommand'
         $output[1] | Should -Be 'PermissionDenied'

@@ -232,16 +232,8 @@ Describe 'Get-SaltBatch history edge cases' {
             )
         }
         $lockedDirectory = Split-Path -Parent (Get-BatchStatePath -CacheDir $cache -Jid $locked)
-        & chmod 000 $lockedDirectory
-        try {
-            # As root, drop the capabilities that bypass file permissions so the reader meets them like the salt user would.
-            $prefix = if ((& id -u) -eq '0') { @('setpriv', '--bounding-set=-dac_override,-dac_read_search', '--') } else { @() }
-            $script = "Import-Module '$(Get-SaltBatchModulePath)'; `$found = Get-SaltBatch -CacheDir '$cache' -ErrorVariable failures -ErrorAction SilentlyContinue; 'found:' + (`$found.Jid -join ','); `$failures | ForEach-Object { `$_.FullyQualifiedErrorId; `$_.TargetObject; `$_.Exception.Message }"
-            $output = Invoke-ChildPwsh -Script $script -Prefix $prefix
-        }
-        finally {
-            & chmod 755 $lockedDirectory
-        }
+        $script = "Import-Module '$(Get-SaltBatchModulePath)'; `$found = Get-SaltBatch -CacheDir '$cache' -ErrorVariable failures -ErrorAction SilentlyContinue; 'found:' + (`$found.Jid -join ','); `$failures | ForEach-Object { `$_.FullyQualifiedErrorId; `$_.TargetObject; `$_.Exception.Message }"
+        $output = Invoke-AsLockedOutReader -Path $lockedDirectory -Script $script
 
         $output.Count | Should -Be 4
         $output[0] | Should -Be "found:$readable"

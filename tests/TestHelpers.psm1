@@ -201,6 +201,27 @@ function Get-BatchStatePath {
     Join-Path $CacheDir "jobs/$($digest.Substring(0, 2))/$($digest.Substring(2))/.batch.p"
 }
 
+function Invoke-AsLockedOutReader {
+    <#
+    .SYNOPSIS
+        Runs a script in a fresh pwsh while -Path has mode 000, as a reader who may not enter it: as root, behind
+        setpriv without the capabilities that bypass file permissions, so it meets them as the salt user would.
+        Returns the script's output lines; the mode is restored (755) whatever happens.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Path,
+        [Parameter(Mandatory)][string] $Script
+    )
+    $prefix = if ((& id -u) -eq '0') { @('setpriv', '--bounding-set=-dac_override,-dac_read_search', '--') } else { @() }
+    & chmod 000 $Path
+    try {
+        Invoke-ChildPwsh -Script $Script -Prefix $prefix
+    }
+    finally {
+        & chmod 755 $Path
+    }
+}
+
 function Invoke-ChildPwsh {
     <#
     .SYNOPSIS
@@ -391,4 +412,4 @@ function Invoke-IsolationSession {
     }
 }
 
-Export-ModuleMember -Function Invoke-CapturedProcess, Invoke-IsolationSession, Read-SaltFile, Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath, Start-TestKitProcess
+Export-ModuleMember -Function Invoke-CapturedProcess, Invoke-IsolationSession, Read-SaltFile, Start-TestSandbox, Stop-TestSandbox, New-ScratchDirectory, Start-SimulatedMaster, Wait-MasterJournal, Stop-SimulatedMaster, Get-MasterJournal, Invoke-ChildPwsh, Invoke-AsLockedOutReader, Import-SaltBatchModule, Invoke-TestKit, Get-PeerPython, Get-SaltBatchModulePath, Get-TestKitPath, New-SaltTestCache, Get-BatchStatePath, Start-TestKitProcess

@@ -175,71 +175,89 @@ function Get-OrderedParameters {
         @{ Expression = { -not $_.IsMandatory } }
 }
 
+# --- Writing MAML. Write-Element opens an element, runs its body, and closes it, so the nesting reads as the document.
+
+$Namespaces = @{ maml = $MamlNs; command = $CommandNs; dev = $DevNs }
+
+function Write-Element {
+    param([System.Xml.XmlWriter] $Xml, [string] $Name, [scriptblock] $Body)
+    $prefix, $local = $Name -split ':'
+    $Xml.WriteStartElement($prefix, $local, $Namespaces[$prefix])
+    & $Body
+    $Xml.WriteEndElement()
+}
+
+function Write-Text {
+    param([System.Xml.XmlWriter] $Xml, [string] $Name, [string] $Text)
+    $prefix, $local = $Name -split ':'
+    $Xml.WriteElementString($prefix, $local, $Namespaces[$prefix], $Text)
+}
+
+function Write-Attributes {
+    param([System.Xml.XmlWriter] $Xml, [System.Collections.IDictionary] $Attributes)
+    foreach ($name in $Attributes.Keys) { $Xml.WriteAttributeString($name, $Attributes[$name]) }
+}
+
+function ConvertTo-XmlBoolean { param([bool] $Value) "$Value".ToLowerInvariant() }
+
 function Write-Paragraphs {
     param([System.Xml.XmlWriter] $Xml, [string[]] $Paragraphs)
-    foreach ($paragraph in $Paragraphs) { $Xml.WriteElementString('maml', 'para', $MamlNs, $paragraph) }
+    foreach ($paragraph in $Paragraphs) { Write-Text $Xml 'maml:para' $paragraph }
 }
 
 function Write-Description {
     param([System.Xml.XmlWriter] $Xml, [string[]] $Paragraphs)
-    $Xml.WriteStartElement('maml', 'description', $MamlNs)
-    Write-Paragraphs $Xml $Paragraphs
-    $Xml.WriteEndElement()
+    Write-Element $Xml 'maml:description' { Write-Paragraphs $Xml $Paragraphs }
 }
 
 function Write-Parameter {
     param([System.Xml.XmlWriter] $Xml, $Parameter, [string[]] $Description, [string] $DefaultValue)
-    $isSwitch = $Parameter.ParameterType -eq [System.Management.Automation.SwitchParameter]
-    $globbing = [bool] ($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
-    $Xml.WriteStartElement('command', 'parameter', $CommandNs)
-    $Xml.WriteAttributeString('required', "$($Parameter.IsMandatory)".ToLowerInvariant())
-    $Xml.WriteAttributeString('variableLength', "$($Parameter.ParameterType.IsArray)".ToLowerInvariant())
-    $Xml.WriteAttributeString('globbing', "$globbing".ToLowerInvariant())
-    $Xml.WriteAttributeString('pipelineInput', (Get-PipelineInput $Parameter))
-    $Xml.WriteAttributeString('position', $(if ($Parameter.Position -ge 0) { "$($Parameter.Position)" } else { 'named' }))
-    $Xml.WriteAttributeString('aliases', $(if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }))
-    $Xml.WriteElementString('maml', 'name', $MamlNs, $Parameter.Name)
-    Write-Description $Xml $Description
-    $allowed = @(Get-AllowedValues $Parameter)
-    if ($allowed) {
-        $Xml.WriteStartElement('command', 'parameterValueGroup', $CommandNs)
-        foreach ($value in $allowed) {
-            $Xml.WriteStartElement('command', 'parameterValue', $CommandNs)
-            $Xml.WriteAttributeString('required', 'false')
-            $Xml.WriteAttributeString('variableLength', 'false')
-            $Xml.WriteString($value)
-            $Xml.WriteEndElement()
+    $type = $Parameter.ParameterType
+    Write-Element $Xml 'command:parameter' {
+        Write-Attributes $Xml ([ordered]@{
+                required       = ConvertTo-XmlBoolean $Parameter.IsMandatory
+                variableLength = ConvertTo-XmlBoolean $type.IsArray
+                globbing       = ConvertTo-XmlBoolean ([bool] ($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }))
+                pipelineInput  = Get-PipelineInput $Parameter
+                position       = if ($Parameter.Position -ge 0) { "$($Parameter.Position)" } else { 'named' }
+                aliases        = if ($Parameter.Aliases.Count) { $Parameter.Aliases -join ', ' } else { 'none' }
+            })
+        Write-Text $Xml 'maml:name' $Parameter.Name
+        Write-Description $Xml $Description
+        $allowed = @(Get-AllowedValues $Parameter)
+        if ($allowed) {
+            Write-Element $Xml 'command:parameterValueGroup' {
+                foreach ($value in $allowed) {
+                    Write-Element $Xml 'command:parameterValue' {
+                        Write-Attributes $Xml ([ordered]@{ required = 'false'; variableLength = 'false' })
+                        $Xml.WriteString($value)
+                    }
+                }
+            }
         }
-        $Xml.WriteEndElement()
-    }
-    if (-not $isSwitch) {
         # A switch takes no value, so Get-Help shows it as a bare -Name.
-        $Xml.WriteStartElement('command', 'parameterValue', $CommandNs)
-        $Xml.WriteAttributeString('required', 'true')
-        $Xml.WriteAttributeString('variableLength', "$($Parameter.ParameterType.IsArray)".ToLowerInvariant())
-        $Xml.WriteString($Parameter.ParameterType.Name)
-        $Xml.WriteEndElement()
+        if ($type -ne [System.Management.Automation.SwitchParameter]) {
+            Write-Element $Xml 'command:parameterValue' {
+                Write-Attributes $Xml ([ordered]@{ required = 'true'; variableLength = ConvertTo-XmlBoolean $type.IsArray })
+                $Xml.WriteString($type.Name)
+            }
+        }
+        Write-Element $Xml 'dev:type' { Write-Text $Xml 'maml:name' $type.FullName }
+        Write-Text $Xml 'dev:defaultValue' $DefaultValue
     }
-    $Xml.WriteStartElement('dev', 'type', $DevNs)
-    $Xml.WriteElementString('maml', 'name', $MamlNs, $Parameter.ParameterType.FullName)
-    $Xml.WriteEndElement()
-    $Xml.WriteElementString('dev', 'defaultValue', $DevNs, $DefaultValue)
-    $Xml.WriteEndElement()
 }
 
 function Write-TypeList {
     # Inputs and Outputs: one '## Type.Name' subsection each, its prose the description.
     param([System.Xml.XmlWriter] $Xml, $Source, [string] $Section, [string] $ListElement, [string] $ItemElement)
-    $Xml.WriteStartElement('command', $ListElement, $CommandNs)
-    foreach ($sub in $Source[$Section].Subsections) {
-        $Xml.WriteStartElement('command', $ItemElement, $CommandNs)
-        $Xml.WriteStartElement('dev', 'type', $DevNs)
-        $Xml.WriteElementString('maml', 'name', $MamlNs, (ConvertFrom-InlineMarkdown $sub.Title))
-        $Xml.WriteEndElement()
-        Write-Description $Xml (ConvertTo-Paragraphs $sub.Lines.ToArray())
-        $Xml.WriteEndElement()
+    Write-Element $Xml "command:$ListElement" {
+        foreach ($sub in $Source[$Section].Subsections) {
+            Write-Element $Xml "command:$ItemElement" {
+                Write-Element $Xml 'dev:type' { Write-Text $Xml 'maml:name' (ConvertFrom-InlineMarkdown $sub.Title) }
+                Write-Description $Xml (ConvertTo-Paragraphs $sub.Lines.ToArray())
+            }
+        }
     }
-    $Xml.WriteEndElement()
 }
 
 function Test-HelpSource {
@@ -266,78 +284,90 @@ function Test-HelpSource {
 }
 
 function Write-CommandHelp {
+    # One cmdlet's <command:command>, in the order Get-Help expects its parts.
     param([System.Xml.XmlWriter] $Xml, $Command, $Source, $ParameterHelp)
     $instance = [Activator]::CreateInstance($Command.ImplementingType)
-    $Xml.WriteStartElement('command', 'command', $CommandNs)
-
-    $Xml.WriteStartElement('command', 'details', $CommandNs)
-    $Xml.WriteElementString('command', 'name', $CommandNs, $Command.Name)
-    $Xml.WriteElementString('command', 'verb', $CommandNs, $Command.Verb)
-    $Xml.WriteElementString('command', 'noun', $CommandNs, $Command.Noun)
-    Write-Description $Xml (Get-SectionParagraphs $Source 'Synopsis')
-    $Xml.WriteEndElement()
-
-    Write-Description $Xml (Get-SectionParagraphs $Source 'Description')
-
-    $Xml.WriteStartElement('command', 'syntax', $CommandNs)
-    foreach ($set in $Command.ParameterSets) {
-        $Xml.WriteStartElement('command', 'syntaxItem', $CommandNs)
-        $Xml.WriteElementString('maml', 'name', $MamlNs, $Command.Name)
-        foreach ($parameter in Get-OrderedParameters $set) {
-            Write-Parameter $Xml $parameter $ParameterHelp[$parameter.Name] (Get-DefaultValue $instance $parameter)
+    Write-Element $Xml 'command:command' {
+        Write-Element $Xml 'command:details' {
+            Write-Text $Xml 'command:name' $Command.Name
+            Write-Text $Xml 'command:verb' $Command.Verb
+            Write-Text $Xml 'command:noun' $Command.Noun
+            Write-Description $Xml (Get-SectionParagraphs $Source 'Synopsis')
         }
-        $Xml.WriteEndElement()
+        Write-Description $Xml (Get-SectionParagraphs $Source 'Description')
+        Write-Syntax $Xml $Command $instance $ParameterHelp
+        Write-ParameterList $Xml $Command $instance $ParameterHelp
+        Write-TypeList $Xml $Source 'Inputs' 'inputTypes' 'inputType'
+        Write-TypeList $Xml $Source 'Outputs' 'returnValues' 'returnValue'
+        Write-Notes $Xml $Source
+        Write-Examples $Xml $Source
+        Write-RelatedLinks $Xml $Source
     }
-    $Xml.WriteEndElement()
+}
 
-    # Each parameter once, described as in the first set that has it.
-    $Xml.WriteStartElement('command', 'parameters', $CommandNs)
-    $seen = [System.Collections.Generic.HashSet[string]]::new()
-    foreach ($set in $Command.ParameterSets) {
-        foreach ($parameter in Get-OrderedParameters $set) {
-            if ($seen.Add($parameter.Name)) {
-                Write-Parameter $Xml $parameter $ParameterHelp[$parameter.Name] (Get-DefaultValue $instance $parameter)
+function Write-Syntax {
+    # One syntax line per parameter set.
+    param([System.Xml.XmlWriter] $Xml, $Command, $Instance, $ParameterHelp)
+    Write-Element $Xml 'command:syntax' {
+        foreach ($set in $Command.ParameterSets) {
+            Write-Element $Xml 'command:syntaxItem' {
+                Write-Text $Xml 'maml:name' $Command.Name
+                foreach ($parameter in Get-OrderedParameters $set) {
+                    Write-Parameter $Xml $parameter $ParameterHelp[$parameter.Name] (Get-DefaultValue $Instance $parameter)
+                }
             }
         }
     }
-    $Xml.WriteEndElement()
+}
 
-    Write-TypeList $Xml $Source 'Inputs' 'inputTypes' 'inputType'
-    Write-TypeList $Xml $Source 'Outputs' 'returnValues' 'returnValue'
+function Write-ParameterList {
+    # Each parameter once, described as in the first set that has it.
+    param([System.Xml.XmlWriter] $Xml, $Command, $Instance, $ParameterHelp)
+    Write-Element $Xml 'command:parameters' {
+        $seen = [System.Collections.Generic.HashSet[string]]::new()
+        foreach ($set in $Command.ParameterSets) {
+            foreach ($parameter in Get-OrderedParameters $set) {
+                if ($seen.Add($parameter.Name)) {
+                    Write-Parameter $Xml $parameter $ParameterHelp[$parameter.Name] (Get-DefaultValue $Instance $parameter)
+                }
+            }
+        }
+    }
+}
 
+function Write-Notes {
+    param([System.Xml.XmlWriter] $Xml, $Source)
     $notes = @(Get-SectionParagraphs $Source 'Notes')
     if ($notes.Count) {
-        $Xml.WriteStartElement('maml', 'alertSet', $MamlNs)
-        $Xml.WriteStartElement('maml', 'alert', $MamlNs)
-        Write-Paragraphs $Xml $notes
-        $Xml.WriteEndElement()
-        $Xml.WriteEndElement()
+        Write-Element $Xml 'maml:alertSet' { Write-Element $Xml 'maml:alert' { Write-Paragraphs $Xml $notes } }
     }
+}
 
-    $Xml.WriteStartElement('command', 'examples', $CommandNs)
-    foreach ($sub in $Source['Examples'].Subsections) {
-        $example = Split-Example $sub.Lines.ToArray()
-        $Xml.WriteStartElement('command', 'example', $CommandNs)
-        $Xml.WriteElementString('maml', 'title', $MamlNs, "--------- $(ConvertFrom-InlineMarkdown $sub.Title) ---------")
-        $Xml.WriteElementString('dev', 'code', $DevNs, $example.Code)
-        $Xml.WriteStartElement('dev', 'remarks', $DevNs)
-        # The empty paragraph is the blank line Get-Help would otherwise not print before the next example.
-        Write-Paragraphs $Xml ($example.Remarks + '')
-        $Xml.WriteEndElement()
-        $Xml.WriteEndElement()
+function Write-Examples {
+    param([System.Xml.XmlWriter] $Xml, $Source)
+    Write-Element $Xml 'command:examples' {
+        foreach ($sub in $Source['Examples'].Subsections) {
+            $example = Split-Example $sub.Lines.ToArray()
+            Write-Element $Xml 'command:example' {
+                Write-Text $Xml 'maml:title' "--------- $(ConvertFrom-InlineMarkdown $sub.Title) ---------"
+                Write-Text $Xml 'dev:code' $example.Code
+                # The empty paragraph is the blank line Get-Help would otherwise not print before the next example.
+                Write-Element $Xml 'dev:remarks' { Write-Paragraphs $Xml ($example.Remarks + '') }
+            }
+        }
     }
-    $Xml.WriteEndElement()
+}
 
-    $Xml.WriteStartElement('command', 'relatedLinks', $CommandNs)
-    foreach ($link in Get-SectionParagraphs $Source 'Related') {
-        $Xml.WriteStartElement('maml', 'navigationLink', $MamlNs)
-        $Xml.WriteElementString('maml', 'linkText', $MamlNs, ($link -replace '^[-*]\s+', ''))
-        $Xml.WriteElementString('maml', 'uri', $MamlNs, '')
-        $Xml.WriteEndElement()
+function Write-RelatedLinks {
+    param([System.Xml.XmlWriter] $Xml, $Source)
+    Write-Element $Xml 'command:relatedLinks' {
+        foreach ($link in Get-SectionParagraphs $Source 'Related') {
+            Write-Element $Xml 'maml:navigationLink' {
+                Write-Text $Xml 'maml:linkText' ($link -replace '^[-*]\s+', '')
+                Write-Text $Xml 'maml:uri' ''
+            }
+        }
     }
-    $Xml.WriteEndElement()
-
-    $Xml.WriteEndElement()
 }
 
 function ConvertTo-AboutText {
@@ -402,6 +432,8 @@ function ConvertTo-AboutText {
     . $flush
     ($out -join "`n").TrimEnd() + "`n"
 }
+
+# --- Main: read and check every source (all problems at once), then write the MAML and the about topic.
 
 # A relative path would be taken for a module name.
 $module = Import-Module (Resolve-Path -LiteralPath $ModuleManifest).Path -PassThru -Force

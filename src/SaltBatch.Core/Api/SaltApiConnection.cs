@@ -1,18 +1,15 @@
 using System.Net;
 using System.Net.Http;
-using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Authentication;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace SaltBatch.Core.Api;
 
 /// <summary>
-/// One logged-in salt-api (rest_cherrypy, §2): one <see cref="HttpClient"/> reused for every call, the session from
-/// <c>/login</c>, and the credential it was made with, so an expired session is renewed once, transparently. Safe to
-/// use from several threads. The password and the session token never reach a log line or an exception message.
+/// One logged-in salt-api (rest_cherrypy, §2): the session from <c>/login</c> and the credential it was made with, so
+/// an expired session is renewed once, transparently; the runner calls and <c>/events</c> on top of it. The HTTP
+/// itself (one client, timeouts, certificates, status codes) is <see cref="SaltApiTransport"/>'s. Safe to use from
+/// several threads. The password and the session token never reach a log line or an exception message.
 /// </summary>
 public sealed class SaltApiConnection : IDisposable
 {
@@ -20,23 +17,15 @@ public sealed class SaltApiConnection : IDisposable
     private const string NoBatchJid = "19700101000000000000";
 
     private readonly NetworkCredential _credential;
-    private readonly HttpClient _http;
+    private readonly SaltApiTransport _transport;
     private readonly SemaphoreSlim _renewing = new(1, 1);
-    private SslPolicyErrors _lastCertificateErrors;
     private SaltApiSession? _session;
 
     public SaltApiConnection(SaltApiEndpoint endpoint, NetworkCredential credential)
     {
         Endpoint = endpoint;
         _credential = credential;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = endpoint.RequestTimeout,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CheckCertificate },
-        };
-        _http = new HttpClient(handler) { BaseAddress = BaseAddress(endpoint.Uri), Timeout = Timeout.InfiniteTimeSpan };
+        _transport = new SaltApiTransport(endpoint);
     }
 
     public SaltApiEndpoint Endpoint { get; }
@@ -56,14 +45,14 @@ public sealed class SaltApiConnection : IDisposable
     public async Task<SaltApiSession> LoginAsync(CancellationToken cancellationToken)
     {
         var body = new JsonObject { ["username"] = _credential.UserName, ["password"] = _credential.Password, ["eauth"] = Endpoint.EAuth };
-        using var response = await SendAsync(HttpMethod.Post, "login", body, authenticated: false, cancellationToken).ConfigureAwait(false);
-        var text = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+        using var response = await _transport.SendAsync(HttpMethod.Post, "login", body, token: null, cancellationToken).ConfigureAwait(false);
+        var text = await _transport.ReadAsync(response, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             throw SaltApiFailures.LoginRefused(Endpoint, _credential.UserName, SaltApiFailures.Reason(response.StatusCode, text));
         }
 
-        ThrowForStatus(response, text, "/login");
+        _transport.ThrowForStatus(response, text, _credential.UserName, "/login");
         var session = SaltApiJson.ParseLogin(text, response.Headers, Endpoint, _credential.UserName);
         _session = session;
         return session;
@@ -79,7 +68,7 @@ public sealed class SaltApiConnection : IDisposable
 
         try
         {
-            using var response = await SendAsync(HttpMethod.Post, "logout", new JsonObject(), authenticated: true, cancellationToken).ConfigureAwait(false);
+            using var response = await _transport.SendAsync(HttpMethod.Post, "logout", new JsonObject(), token: _session?.Token, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -141,8 +130,8 @@ public sealed class SaltApiConnection : IDisposable
         while (true)
         {
             var lowstate = new JsonArray(new JsonObject { ["client"] = "runner", ["fun"] = fun, ["kwarg"] = kwarg.DeepClone() });
-            using var response = await SendAsync(HttpMethod.Post, string.Empty, lowstate, authenticated: true, cancellationToken).ConfigureAwait(false);
-            var text = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            using var response = await _transport.SendAsync(HttpMethod.Post, string.Empty, lowstate, token: _session?.Token, cancellationToken).ConfigureAwait(false);
+            var text = await _transport.ReadAsync(response, cancellationToken).ConfigureAwait(false);
             var reason = SaltApiFailures.Reason(response.StatusCode, text);
             switch (response.StatusCode)
             {
@@ -160,7 +149,7 @@ public sealed class SaltApiConnection : IDisposable
                     throw await serverError(reason).ConfigureAwait(false);
             }
 
-            ThrowForStatus(response, text, fun);
+            _transport.ThrowForStatus(response, text, _credential.UserName, fun);
             return SaltApiJson.RunnerReturn(text, Endpoint, fun);
         }
     }
@@ -174,7 +163,7 @@ public sealed class SaltApiConnection : IDisposable
         }
 
         var probe = new JsonObject { ["client"] = "runner", ["fun"] = CompanionVersionFunction, ["kwarg"] = new JsonObject() };
-        using var response = await SendAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), authenticated: true, cancellationToken).ConfigureAwait(false);
+        using var response = await _transport.SendAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), token: _session?.Token, cancellationToken).ConfigureAwait(false);
         return response.StatusCode == HttpStatusCode.OK;
     }
 
@@ -189,7 +178,7 @@ public sealed class SaltApiConnection : IDisposable
         var probe = failedFun == "batch.status"
             ? new JsonObject { ["client"] = "runner", ["fun"] = "batch.list_active", ["kwarg"] = new JsonObject() }
             : new JsonObject { ["client"] = "runner", ["fun"] = "batch.status", ["kwarg"] = new JsonObject { ["jid"] = NoBatchJid } };
-        using var response = await SendAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), authenticated: true, cancellationToken).ConfigureAwait(false);
+        using var response = await _transport.SendAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), token: _session?.Token, cancellationToken).ConfigureAwait(false);
         return response.StatusCode == HttpStatusCode.OK;
     }
 
@@ -202,7 +191,7 @@ public sealed class SaltApiConnection : IDisposable
         var renewed = await RenewIfExpiredAsync(log, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var response = await SendAsync(HttpMethod.Get, "events", null, authenticated: true, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            var response = await _transport.SendAsync(HttpMethod.Get, "events", null, token: _session?.Token, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && !renewed)
             {
                 response.Dispose();
@@ -216,8 +205,8 @@ public sealed class SaltApiConnection : IDisposable
             {
                 using (response)
                 {
-                    var text = await ReadAsync(response, cancellationToken).ConfigureAwait(false);
-                    ThrowForStatus(response, text, "/events");
+                    var text = await _transport.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+                    _transport.ThrowForStatus(response, text, _credential.UserName, "/events");
                 }
             }
 
@@ -227,18 +216,8 @@ public sealed class SaltApiConnection : IDisposable
 
     public void Dispose()
     {
-        _http.Dispose();
+        _transport.Dispose();
         _renewing.Dispose();
-    }
-
-    /// <summary>A base URI that keeps its path (root_prefix) when relative paths are resolved against it.</summary>
-    private static Uri BaseAddress(Uri uri) =>
-        uri.AbsolutePath.EndsWith('/') ? uri : new UriBuilder(uri) { Path = uri.AbsolutePath + "/" }.Uri;
-
-    private bool CheckCertificate(object sender, System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Chain? chain, SslPolicyErrors errors)
-    {
-        _lastCertificateErrors = errors;
-        return Endpoint.SkipCertificateCheck || errors == SslPolicyErrors.None;
     }
 
     private async Task<bool> RenewIfExpiredAsync(Action<string> log, CancellationToken cancellationToken)
@@ -275,75 +254,5 @@ public sealed class SaltApiConnection : IDisposable
         {
             _renewing.Release();
         }
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonNode? body, bool authenticated, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(path == "events" ? "text/event-stream" : "application/json"));
-        if (authenticated && _session is { } session)
-        {
-            request.Headers.Add("X-Auth-Token", session.Token);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        }
-
-        // For the event stream this limits only getting its headers; the stream lives as long as its reader.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Endpoint.RequestTimeout);
-
-        try
-        {
-            return await _http.SendAsync(request, completion, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw SaltApiFailures.Transport(Endpoint, error, IsCertificateFailure(error) ? _lastCertificateErrors : null);
-        }
-    }
-
-    private static bool IsCertificateFailure(Exception error)
-    {
-        for (var inner = error; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is AuthenticationException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private async Task<string> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException error)
-        {
-            throw SaltApiFailures.Transport(Endpoint, error, null);
-        }
-    }
-
-    private void ThrowForStatus(HttpResponseMessage response, string text, string what)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
-        var reason = SaltApiFailures.Reason(response.StatusCode, text);
-        throw response.StatusCode switch
-        {
-            HttpStatusCode.Forbidden => SaltApiFailures.Forbidden(Endpoint, reason),
-            HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => SaltApiFailures.MasterDown(Endpoint, reason),
-            HttpStatusCode.Unauthorized => SaltApiFailures.AccessDenied(Endpoint, _credential.UserName, what, reason),
-            _ => SaltApiFailures.Unexpected(Endpoint, what, reason),
-        };
     }
 }

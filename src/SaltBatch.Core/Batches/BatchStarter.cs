@@ -60,7 +60,7 @@ public sealed class BatchStarter
     /// adopted is never left half-registered.
     /// </exception>
     /// <param name="progress">How far the ping is, as it goes.</param>
-    public async Task<StartOutcome> StartAsync(StartOptions options, CancellationToken cancellationToken, Action<PingProgress>? progress = null)
+    public async Task<StartedBatch> StartAsync(StartOptions options, CancellationToken cancellationToken, Action<PingProgress>? progress = null)
     {
         var owner = CacheOwnership.ForNewFiles(_masterUser);
         var pingTimeout = options.PingTimeout ?? _masterTimeout;
@@ -136,7 +136,7 @@ public sealed class BatchStarter
             return writes;
         });
 
-        return new StartOutcome(state, ping, statePath, newEventFailure);
+        return new StartedBatch(state.ToSummary(), ping.Down, ping.Missing, newEventFailure);
     }
 
     /// <summary>

@@ -68,8 +68,7 @@ public sealed class LocalBatchMaster : IBatchMaster
     public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, Action<PingProgress>? progress, CancellationToken cancellationToken)
     {
         var starter = new BatchStarter(Catalog.Layout, _config.User, _config.GatherJobTimeout, TimeSpan.FromSeconds(_config.Timeout), _bus, _publisher, log);
-        var outcome = await starter.StartAsync(options, cancellationToken, progress).ConfigureAwait(false);
-        return new StartedBatch(outcome.State.ToSummary(), outcome.Ping.Down, outcome.Ping.Missing, outcome.NewEventFailure);
+        return await starter.StartAsync(options, cancellationToken, progress).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<BatchSummary>> OfferJidsAsync(Func<string, bool> jidMatches, bool includeHistory, CancellationToken cancellationToken) =>

@@ -37,7 +37,7 @@ public static class SaltExtensions
         object? decoded;
         try
         {
-            decoded = PayloadReader.ReadEmbeddedDocument(data, TextDecoding.EventSemantics, depth);
+            decoded = PayloadValueReader.ReadEmbeddedDocument(data, TextDecoding.EventSemantics, depth);
         }
         catch (PayloadFormatException inner)
         {

@@ -64,16 +64,19 @@ public sealed class BatchStartInteropTests
                    KeyResolver.Resolve(bed.Master.CacheDirectory, masterUser)),
             _ => { });
 
-        var outcome = await starter.StartAsync(start.ToOptions(), CancellationToken.None);
-        var fired = await listener.WaitForAsync(e => e.Tag == BatchEvents.NewTag(outcome.Jid), MasterTestBed.Deadline);
+        var started = await starter.StartAsync(start.ToOptions(), CancellationToken.None);
+        var fired = await listener.WaitForAsync(e => e.Tag == BatchEvents.NewTag(started.Jid), MasterTestBed.Deadline);
+        var writtenPath = bed.Master.Layout.BatchStatePath(started.Jid);
+        var written = (PayloadMap)PayloadReader.ReadDocument(File.ReadAllBytes(writtenPath), TextDecoding.FileSemantics)!;
+        var pending = ((List<object?>)written.Get("pending")!).Cast<string>().ToArray();
 
         using var reference = new TempDirectory();
         var expectedNewPayload = PythonPeer.Run(
             [PythonPeer.Script("batch_state_peer.py"), "create", reference.Path, "sha256"],
-            start.PeerSpec(outcome.State, masterUser, [EarlierJid])).Trim();
+            start.PeerSpec(started.Jid, pending, started.Summary.Created!.Value, masterUser, [EarlierJid])).Trim();
         var referenceLayout = new JobCacheLayout(reference.Path, "sha256");
 
-        Assert.Equal(Hex.Of(File.ReadAllBytes(referenceLayout.BatchStatePath(outcome.Jid))), Hex.Of(File.ReadAllBytes(outcome.BatchStatePath)));
+        Assert.Equal(Hex.Of(File.ReadAllBytes(referenceLayout.BatchStatePath(started.Jid))), Hex.Of(File.ReadAllBytes(writtenPath)));
         Assert.Equal(Hex.Of(File.ReadAllBytes(referenceLayout.ActiveIndexPath)), Hex.Of(File.ReadAllBytes(bed.Master.Layout.ActiveIndexPath)));
         Assert.NotNull(fired);
         Assert.Equal("_stamp", fired.Data.Last().Key);
@@ -116,14 +119,14 @@ public sealed class BatchStartInteropTests
         };
 
         /// <summary>The CLI's opts for this batch; floats travel as text so JSON cannot turn 2.0 into 2.</summary>
-        public string PeerSpec(InitialBatchState written, string user, string[] existingIndex)
+        public string PeerSpec(string jid, IReadOnlyList<string> minions, double created, string user, string[] existingIndex)
         {
             var target = BatchTarget.Create(Targets, TargetType, isList: false);
             var spec = new JsonObject
             {
-                ["jid"] = written.Jid,
-                ["minions"] = new JsonArray(written.Minions.Select(m => (JsonNode)m).ToArray()),
-                ["now"] = written.Created.ToString("R", CultureInfo.InvariantCulture),
+                ["jid"] = jid,
+                ["minions"] = new JsonArray(minions.Select(m => (JsonNode)m).ToArray()),
+                ["now"] = created.ToString("R", CultureInfo.InvariantCulture),
                 ["existing_index"] = new JsonArray(existingIndex.Select(j => (JsonNode)j).ToArray()),
                 ["opts"] = new JsonObject
                 {
