@@ -104,7 +104,6 @@ public sealed class GetSaltBatchCommand : SaltCmdletBase
         }
     }
 
-
     /// <summary>Entries as they come (a local scan reads as it goes); one that could not be read is its file's error.</summary>
     private void WriteHistory(IEnumerable<BatchHistoryEntry> entries, string master)
     {

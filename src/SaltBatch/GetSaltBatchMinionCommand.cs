@@ -75,7 +75,6 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
         }
     }
 
-
     private void WriteMinions(string jid, BatchMinionView view, string master)
     {
         if (view.Limitation is { } limitation)

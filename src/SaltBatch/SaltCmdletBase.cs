@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using SaltBatch.Core;
-using SaltBatch.Core.Api;
 using SaltBatch.Core.Batches;
 using SaltBatch.Core.Bus;
 using SaltBatch.Core.Cache;

@@ -160,7 +160,6 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
     private void Stop(string jid, IReadOnlyList<IBatchMaster> masters, StopOptions options) =>
         AskEachMaster(masters, jid, master => master.StopAsync(jid, options, Note, StopToken), (outcome, master) => Report(master, outcome));
 
-
     private void Report(IBatchMaster master, StopOutcome outcome)
     {
         if (outcome.KillFailure is { } killFailure)

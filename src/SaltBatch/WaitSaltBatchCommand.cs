@@ -122,7 +122,6 @@ public sealed class WaitSaltBatchCommand : SaltCmdletBase
         }
     }
 
-
     /// <summary>The budget, once the user agreed that batches past it are stopped; declined (-WhatIf), batches are only waited for.</summary>
     private FailureBudget? ConfirmBudget()
     {
