@@ -82,21 +82,14 @@ public sealed class GetSaltBatchMinionCommand : SaltCmdletBase
             WriteWarning(limitation);
         }
 
-        try
+        foreach (var minion in view.Minions)
         {
-            foreach (var minion in view.Minions)
+            if (minion.ReturnFailure is { } unreadable)
             {
-                if (minion.ReturnFailure is { } unreadable)
-                {
-                    WriteError(SaltErrors.ToErrorRecord(unreadable, minion.Minion));
-                }
-
-                WriteObject(new SaltBatchMinionInfo(jid, minion, master));
+                WriteError(SaltErrors.ToErrorRecord(unreadable, minion.Minion));
             }
-        }
-        catch (SaltBatchException exception)
-        {
-            WriteFailure(exception, jid);
+
+            WriteObject(new SaltBatchMinionInfo(jid, minion, master));
         }
     }
 }

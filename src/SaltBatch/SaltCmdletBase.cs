@@ -100,6 +100,7 @@ public abstract class SaltCmdletBase : StoppableCmdlet
     /// <summary>
     /// One JID asked of every master at once: each answer, in the masters' order, to <paramref name="write"/>, then the
     /// failures as that JID's non-terminating errors, "not found" only when no master has it (<see cref="NotFoundOnEveryMaster"/>).
+    /// A failure met while an answer is written (minions read as they are written) is that JID's error too.
     /// </summary>
     protected void AskEachMaster<T>(IReadOnlyList<IBatchMaster> masters, string jid, Func<IBatchMaster, Task<T>> ask, Action<T, IBatchMaster> write)
     {
@@ -109,7 +110,14 @@ public abstract class SaltCmdletBase : StoppableCmdlet
         foreach (var result in results.Where(result => result.Failure is null))
         {
             missing.HoldBack(jid, null);
-            write(result.Value!, result.Master);
+            try
+            {
+                write(result.Value!, result.Master);
+            }
+            catch (SaltBatchException failedWhileWriting)
+            {
+                WriteFailure(failedWhileWriting, jid);
+            }
         }
 
         foreach (var failure in results.Select(result => result.Failure).OfType<SaltBatchException>().Where(failure => !missing.HoldBack(jid, failure)))

@@ -173,16 +173,9 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
             return;
         }
 
-        try
-        {
-            var final = outcome.FinalState ?? master.GetSummaryAsync(outcome.Jid, Note, StopToken).GetAwaiter().GetResult();
-            WriteObject(new SaltBatchInfo(final, DateTimeOffset.UtcNow, master.Name));
-        }
-        catch (SaltBatchException exception)
-        {
-            WriteFailure(exception, outcome.Jid);
-        }
-
+        // A summary that cannot be read now is this JID's error (AskEachMaster); the stop itself went through.
+        var final = outcome.FinalState ?? master.GetSummaryAsync(outcome.Jid, Note, StopToken).GetAwaiter().GetResult();
         FlushNotes();
+        WriteObject(new SaltBatchInfo(final, DateTimeOffset.UtcNow, master.Name));
     }
 }
