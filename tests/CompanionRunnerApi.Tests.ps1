@@ -250,6 +250,27 @@ Describe 'Start-SaltBatch -Master through the simulated salt-api and the shipped
         @(Get-SaltBatch -Master sim-start | Where-Object Jid -EQ $again.Jid).RelaunchOf | Should -Be $batch.Jid
     }
 
+    It 'relaunches a batch asked of two masters from the one that has it: "not found" only when no master has the JID' {
+        $other = Start-SimulatedMaster -Root (Join-Path $TestDrive 'other-master') -ExtraArgs @('--api', '--api-companion-runner', $ShippedRunner)
+        try {
+            $null = Connect-Sim $other 'sim-other'
+            $batch = Start-SaltBatch -Master sim-start -Target 'web*' -Function test.echo -ArgumentList 'again' -BatchSize 1 -WarningAction SilentlyContinue
+            $null = $batch | Wait-SaltBatch -TimeoutSec 60
+
+            $again = Restart-SaltBatch -Jid $batch.Jid -Master sim-other, sim-start -ErrorVariable problems -WarningAction SilentlyContinue
+            Restart-SaltBatch -Jid 20990101000000000000 -Master sim-other, sim-start -ErrorVariable missing -ErrorAction SilentlyContinue
+
+            $problems | Should -BeNullOrEmpty
+            $again.Master | Should -Be 'sim-start'
+            $again.RelaunchOf | Should -Be $batch.Jid
+            $missing.FullyQualifiedErrorId | Should -Be @('SaltBatchNotFound,SaltBatch.RestartSaltBatchCommand', 'SaltBatchNotFound,SaltBatch.RestartSaltBatchCommand')
+        }
+        finally {
+            Disconnect-SaltMaster -Master sim-other -ErrorAction SilentlyContinue
+            Stop-SimulatedMaster $other
+        }
+    }
+
     It 'refuses, writing nothing, a start <Case>, naming the rule' -ForEach @(
         @{ Case = 'of a function the user may not run'; Connection = 'sim-start'; Target = 'web*'; Function = 'cmd.run'; Expected = "*saltbatch's external_auth rules*do not allow cmd.run*" }
         @{ Case = 'on a target the user may not touch'; Connection = 'sim-start'; Target = '*'; Function = 'state.apply'; Expected = "*do not allow state.apply*glob target '``*'*" }

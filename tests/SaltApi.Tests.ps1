@@ -116,6 +116,8 @@ Describe 'Connecting' {
     It 'logs out of every connection with -All, as a script ends' {
         $null = Connect-Sim $Alpha 'first'
         $null = Connect-Sim $Alpha 'second'
+        Disconnect-SaltMaster -All:$false
+        @(Get-SaltMasterConnection).Name | Should -Contain 'first' -Because '-All:$false, as a script may pass $disconnectEverything, is not -All'
         $before = @(Get-MasterJournal $Alpha -Kind 'api-request' | Where-Object path -EQ '/logout').Count
 
         Disconnect-SaltMaster -All

@@ -24,7 +24,7 @@ public sealed class DisconnectSaltMasterCommand : StoppableCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var connection in ParameterSetName == AllSet ? SaltMasters.All : Master)
+        foreach (var connection in All ? SaltMasters.All : Master)
         {
             if (connection.Api is not { } api)
             {
@@ -58,5 +58,4 @@ public sealed class DisconnectSaltMasterCommand : StoppableCmdlet
             }
         }
     }
-
 }

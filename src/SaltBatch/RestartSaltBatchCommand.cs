@@ -139,22 +139,29 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
     protected override void EndProcessing()
     {
         var (framing, _) = ResolveFraming(Framing);
+        var notFound = new NotFoundOnEveryMaster(_requests.Select(request => request.Master.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count());
         foreach (var (master, jid, minions) in _requests)
         {
-            if (!Restart(master, jid, minions, framing))
+            if (!Restart(master, jid, minions, framing, notFound))
             {
                 return;
             }
         }
+
+        foreach (var (jid, failure) in notFound.NowhereFound())
+        {
+            WriteFailure(failure, jid);
+        }
     }
 
     /// <returns>False when the call is being stopped.</returns>
-    private bool Restart(IBatchMaster master, string jid, List<string>? minions, PullFraming framing)
+    /// <param name="notFound">A JID asked of several masters lives on one: "not found" is an error only when none has it.</param>
+    private bool Restart(IBatchMaster master, string jid, List<string>? minions, PullFraming framing, NotFoundOnEveryMaster notFound)
     {
         var outcomes = OutcomesWanted(minions is not null);
         var patterns = minions?.Distinct(StringComparer.Ordinal).Select(pattern => WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase)).ToArray();
         WriteVerbose($"Reading the launch parameters and {Describe(outcomes)} minions of batch {jid} on '{master.Name}' ({master.Location}).");
-        var plan = Attempt(jid, () => RelaunchPlan.ForAsync(master, jid, outcomes, Outcome is not null, patterns is null ? null : minion => patterns.Any(pattern => pattern.IsMatch(minion)), Note, StopToken).GetAwaiter().GetResult());
+        var plan = Attempt(jid, () => RelaunchPlan.ForAsync(master, jid, outcomes, Outcome is not null, patterns is null ? null : minion => patterns.Any(pattern => pattern.IsMatch(minion)), Note, StopToken).GetAwaiter().GetResult(), notFound);
         FlushNotes();
         if (plan is null)
         {
@@ -192,17 +199,23 @@ public sealed class RestartSaltBatchCommand : BatchStartingCmdlet
         return StartBatch(master, options, jid);
     }
 
-    /// <summary>One step for one batch: its failure is that batch's error, and the others go on.</summary>
-    private T? Attempt<T>(string jid, Func<T> step)
+    /// <summary>One step for one batch: its failure is that batch's error (a "not found" held back by <paramref name="notFound"/>), and the others go on.</summary>
+    private T? Attempt<T>(string jid, Func<T> step, NotFoundOnEveryMaster? notFound = null)
         where T : class
     {
         try
         {
-            return step();
+            var result = step();
+            notFound?.HoldBack(jid, null);
+            return result;
         }
         catch (SaltBatchException exception)
         {
-            WriteFailure(exception, jid);
+            if (notFound?.HoldBack(jid, exception) != true)
+            {
+                WriteFailure(exception, jid);
+            }
+
             return null;
         }
         catch (OperationCanceledException) when (StopRequested)

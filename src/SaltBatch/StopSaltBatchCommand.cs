@@ -13,6 +13,10 @@ namespace SaltBatch;
 [OutputType(typeof(SaltBatchInfo))]
 public sealed class StopSaltBatchCommand : SaltCmdletBase
 {
+    // The answers "Yes to All" and "No to All" to the kill prompt hold for every batch of the call, piped ones included.
+    private bool _killYesToAll;
+    private bool _killNoToAll;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ActiveJidCompleter))]
@@ -73,8 +77,6 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
             FramingForcedBy = forcedBy,
         };
         var action = Kill ? "Kill the in-flight minions (saltutil.kill_job) and stop the batch" : "Stop the batch (no new minions are dispatched)";
-        var yesToAll = false;
-        var noToAll = false;
         foreach (var jid in Jid)
         {
             if (!ValidJid(jid))
@@ -91,7 +93,7 @@ public sealed class StopSaltBatchCommand : SaltCmdletBase
                 }
 
                 var target = Describe(jid, stoppable);
-                if (!ShouldProcess(target, action) || (Kill && !ConfirmKill(target, ref yesToAll, ref noToAll)))
+                if (!ShouldProcess(target, action) || (Kill && !ConfirmKill(target, ref _killYesToAll, ref _killNoToAll)))
                 {
                     continue;
                 }
