@@ -53,7 +53,6 @@ public enum SaltFailureKind
     /// <summary>The salt-api's TLS certificate is not trusted, so the connection was refused.</summary>
     CertificateNotTrusted,
 
-
     /// <summary>salt-api answered something a client cannot use (an unexpected status or body).</summary>
     ApiError,
 }

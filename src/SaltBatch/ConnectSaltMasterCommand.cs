@@ -91,5 +91,4 @@ public sealed class ConnectSaltMasterCommand : StoppableCmdlet
 
         WriteObject(connection);
     }
-
 }

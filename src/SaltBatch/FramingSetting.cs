@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using SaltBatch.Core.Bus;
 
 namespace SaltBatch;

@@ -40,5 +40,4 @@ public sealed class GetSaltActiveBatchCommand : SaltCmdletBase
             }
         }
     }
-
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using SaltBatch.Core;
 using SaltBatch.Core.Batches;
 using SaltBatch.Core.Cache;
 

@@ -38,7 +38,7 @@ public abstract class SaltCmdletBase : StoppableCmdlet
     protected MasterConfig Config => _config ?? ResolveLocal();
 
     /// <summary>The master on this host, as one of the masters a cmdlet can work on; a hash_type the layout does not know ends the call.</summary>
-    private LocalBatchMaster LocalMaster => _localMaster ??= Guard(() => LocalBatchMaster.For(SaltMasters.ThisHostName, Config));
+    private LocalBatchMaster LocalMaster => _localMaster ?? BuildLocalMaster(Config);
 
     /// <summary>Whether the cmdlet reads the job cache (and so needs it to exist and be enterable).</summary>
     protected virtual bool NeedsCache => true;
@@ -172,6 +172,10 @@ public abstract class SaltCmdletBase : StoppableCmdlet
         }
     }
 
+    /// <summary>Resolving the config (<see cref="ResolveLocal"/>) may already have built it; else it is built now.</summary>
+    private LocalBatchMaster BuildLocalMaster(MasterConfig config) =>
+        _localMaster ??= Guard(() => LocalBatchMaster.For(SaltMasters.ThisHostName, config));
+
     /// <summary>Reads the master config, says where it came from, and checks the cache when the cmdlet needs it.</summary>
     private MasterConfig ResolveLocal()
     {
@@ -196,7 +200,7 @@ public abstract class SaltCmdletBase : StoppableCmdlet
 
         if (NeedsCache)
         {
-            _ = LocalMaster;
+            BuildLocalMaster(config);
             Guard(() => CacheDirectory.EnsureUsable(config.CacheDir));
         }
 

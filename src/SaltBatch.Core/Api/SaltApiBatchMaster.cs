@@ -286,7 +286,7 @@ public sealed class SaltApiBatchMaster : IBatchMaster
             var observed = HaltConfirmation.DescribeNotHalted(lastSeen, "batch.status");
             throw new SaltBatchException(
                 SaltFailureKind.StopNotConfirmed,
-                $"salt-api ran batch.stop for {jid} on '{Name}' ({Location}), but the master did not halt the batch within {options.ConfirmTimeout.TotalSeconds:0.#}s: no salt/batch/{jid}/halted event{(follower.IsListening ? " arrived" : " could be followed")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.",
+                $"salt-api ran batch.stop for {jid} on '{Name}' ({Location}), but the master did not halt the batch within {options.ConfirmTimeout.TotalSeconds:0.#}s: no {BatchEvents.HaltedTag(jid)} event{(follower.IsListening ? " arrived" : " could be followed")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.",
                 jid);
         }
 

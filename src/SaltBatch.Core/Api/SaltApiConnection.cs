@@ -52,7 +52,7 @@ public sealed class SaltApiConnection : IDisposable
             throw SaltApiFailures.LoginRefused(Endpoint, _credential.UserName, SaltApiFailures.Reason(response.StatusCode, text));
         }
 
-        _transport.ThrowForStatus(response, text, _credential.UserName, "/login");
+        ThrowForStatus(response, text, "/login");
         var session = SaltApiJson.ParseLogin(text, response.Headers, Endpoint, _credential.UserName);
         _session = session;
         return session;
@@ -68,7 +68,7 @@ public sealed class SaltApiConnection : IDisposable
 
         try
         {
-            using var response = await _transport.SendAsync(HttpMethod.Post, "logout", new JsonObject(), token: _session?.Token, cancellationToken).ConfigureAwait(false);
+            using var response = await SendWithSessionAsync(HttpMethod.Post, "logout", new JsonObject(), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -130,7 +130,7 @@ public sealed class SaltApiConnection : IDisposable
         while (true)
         {
             var lowstate = new JsonArray(new JsonObject { ["client"] = "runner", ["fun"] = fun, ["kwarg"] = kwarg.DeepClone() });
-            using var response = await _transport.SendAsync(HttpMethod.Post, string.Empty, lowstate, token: _session?.Token, cancellationToken).ConfigureAwait(false);
+            using var response = await SendWithSessionAsync(HttpMethod.Post, string.Empty, lowstate, cancellationToken).ConfigureAwait(false);
             var text = await _transport.ReadAsync(response, cancellationToken).ConfigureAwait(false);
             var reason = SaltApiFailures.Reason(response.StatusCode, text);
             switch (response.StatusCode)
@@ -149,7 +149,7 @@ public sealed class SaltApiConnection : IDisposable
                     throw await serverError(reason).ConfigureAwait(false);
             }
 
-            _transport.ThrowForStatus(response, text, _credential.UserName, fun);
+            ThrowForStatus(response, text, fun);
             return SaltApiJson.RunnerReturn(text, Endpoint, fun);
         }
     }
@@ -163,7 +163,7 @@ public sealed class SaltApiConnection : IDisposable
         }
 
         var probe = new JsonObject { ["client"] = "runner", ["fun"] = CompanionVersionFunction, ["kwarg"] = new JsonObject() };
-        using var response = await _transport.SendAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), token: _session?.Token, cancellationToken).ConfigureAwait(false);
+        using var response = await SendWithSessionAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), cancellationToken).ConfigureAwait(false);
         return response.StatusCode == HttpStatusCode.OK;
     }
 
@@ -178,7 +178,7 @@ public sealed class SaltApiConnection : IDisposable
         var probe = failedFun == "batch.status"
             ? new JsonObject { ["client"] = "runner", ["fun"] = "batch.list_active", ["kwarg"] = new JsonObject() }
             : new JsonObject { ["client"] = "runner", ["fun"] = "batch.status", ["kwarg"] = new JsonObject { ["jid"] = NoBatchJid } };
-        using var response = await _transport.SendAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), token: _session?.Token, cancellationToken).ConfigureAwait(false);
+        using var response = await SendWithSessionAsync(HttpMethod.Post, string.Empty, new JsonArray(probe), cancellationToken).ConfigureAwait(false);
         return response.StatusCode == HttpStatusCode.OK;
     }
 
@@ -191,7 +191,7 @@ public sealed class SaltApiConnection : IDisposable
         var renewed = await RenewIfExpiredAsync(log, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var response = await _transport.SendAsync(HttpMethod.Get, "events", null, token: _session?.Token, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            var response = await SendWithSessionAsync(HttpMethod.Get, "events", null, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && !renewed)
             {
                 response.Dispose();
@@ -206,13 +206,21 @@ public sealed class SaltApiConnection : IDisposable
                 using (response)
                 {
                     var text = await _transport.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-                    _transport.ThrowForStatus(response, text, _credential.UserName, "/events");
+                    ThrowForStatus(response, text, "/events");
                 }
             }
 
             return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A request carrying the current session's token (none before the first login).</summary>
+    private Task<HttpResponseMessage> SendWithSessionAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead) =>
+        _transport.SendAsync(method, path, body, _session?.Token, cancellationToken, completion);
+
+    /// <summary>An unsuccessful status as this user's failure (<see cref="SaltApiTransport.ThrowForStatus"/>).</summary>
+    private void ThrowForStatus(HttpResponseMessage response, string text, string what) =>
+        _transport.ThrowForStatus(response, text, _credential.UserName, what);
 
     public void Dispose()
     {

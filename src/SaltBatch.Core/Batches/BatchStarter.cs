@@ -60,7 +60,7 @@ public sealed class BatchStarter
     /// adopted is never left half-registered.
     /// </exception>
     /// <param name="progress">How far the ping is, as it goes.</param>
-    public async Task<StartedBatch> StartAsync(StartOptions options, CancellationToken cancellationToken, Action<PingProgress>? progress = null)
+    public async Task<StartedBatch> StartAsync(StartOptions options, Action<PingProgress>? progress, CancellationToken cancellationToken)
     {
         var owner = CacheOwnership.ForNewFiles(_masterUser);
         var pingTimeout = options.PingTimeout ?? _masterTimeout;

@@ -62,7 +62,7 @@ public sealed class BatchStopper
             var observed = HaltConfirmation.DescribeNotHalted(lastSeen, ".batch.p");
             throw new SaltBatchException(
                 SaltFailureKind.StopNotConfirmed,
-                $"Sent {sent} on {_bus.Endpoints.Pull} ({framing} framing), but the master did not halt batch {jid} within {options.ConfirmTimeout.TotalSeconds:0.#}s: no salt/batch/{jid}/halted event{(watcher!.IsListening ? " arrived" : " could be watched")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.{ForcedFramingHint(framing, options)}",
+                $"Sent {sent} on {_bus.Endpoints.Pull} ({framing} framing), but the master did not halt batch {jid} within {options.ConfirmTimeout.TotalSeconds:0.#}s: no {BatchEvents.HaltedTag(jid)} event{(watcher!.IsListening ? " arrived" : " could be watched")} and {observed}. Check that the salt-master (and its BatchManager) is running; the stop may still take effect.{ForcedFramingHint(framing, options)}",
                 jid);
         }
 

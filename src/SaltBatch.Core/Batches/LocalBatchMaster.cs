@@ -68,7 +68,7 @@ public sealed class LocalBatchMaster : IBatchMaster
     public async Task<StartedBatch> StartAsync(StartOptions options, Action<string> log, Action<PingProgress>? progress, CancellationToken cancellationToken)
     {
         var starter = new BatchStarter(Catalog.Layout, _config.User, _config.GatherJobTimeout, TimeSpan.FromSeconds(_config.Timeout), _bus, _publisher, log);
-        return await starter.StartAsync(options, cancellationToken, progress).ConfigureAwait(false);
+        return await starter.StartAsync(options, progress, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<BatchSummary>> OfferJidsAsync(Func<string, bool> jidMatches, bool includeHistory, CancellationToken cancellationToken) =>

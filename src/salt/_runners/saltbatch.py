@@ -261,7 +261,7 @@ def start(tgt, job_fun, batch, job_arg=None, job_kwarg=None, tgt_type="glob", jo
     targeted = checks.check_minions(job["tgt"], job["tgt_type"], fun=job["fun"]).get("minions") or []
     rules = None
     if not local:
-        rules, refusal = _rule_sets(caller)
+        rules, refusal = _rule_sets(caller, checks)
         if refusal:
             return refusal
         for source, auth_list in rules:
@@ -346,6 +346,7 @@ def _job(tgt, tgt_type, job_fun, job_arg, job_kwarg, batch, job_timeout, ping_ti
         "batch": str(batch),
         "timeout": _seconds(job_timeout, "job_timeout", _DEFAULT_JOB_TIMEOUT),
         "ping_timeout": _seconds(ping_timeout, "ping_timeout", __opts__.get("timeout") or 5),
+        # 0.0 is written as the int 0, as the salt CLI's default batch_wait is: the same bytes in .batch.p.
         "batch_wait": _seconds(batch_wait, "batch_wait", 0, whole=False, zero=True) or 0,
         "ret": str(returner or ""),
     }
@@ -404,7 +405,7 @@ def _blacklisted(caller, fun):
     return None
 
 
-def _rule_sets(caller):
+def _rule_sets(caller, checks):
     """
     The caller's external_auth rule lists, computed as the master computes them for a salt-api token: one per live
     token of the caller (login-time groups and keep_acl_in_token as the master has them), else one per backend the
@@ -422,7 +423,6 @@ def _rule_sets(caller):
     pinned = (__opts__.get("saltbatch") or {}).get("eauth") or []
     if isinstance(pinned, str):
         pinned = [pinned]
-    checks = salt.utils.minions.CkMinions(__opts__)
     for backend in pinned:
         if backend in backends:
             groups = loadauth.get_groups({"eauth": backend, "username": caller}) or []

@@ -64,7 +64,7 @@ public sealed class BatchStartInteropTests
                    KeyResolver.Resolve(bed.Master.CacheDirectory, masterUser)),
             _ => { });
 
-        var started = await starter.StartAsync(start.ToOptions(), CancellationToken.None);
+        var started = await starter.StartAsync(start.ToOptions(), progress: null, CancellationToken.None);
         var fired = await listener.WaitForAsync(e => e.Tag == BatchEvents.NewTag(started.Jid), MasterTestBed.Deadline);
         var writtenPath = bed.Master.Layout.BatchStatePath(started.Jid);
         var written = (PayloadMap)PayloadReader.ReadDocument(File.ReadAllBytes(writtenPath), TextDecoding.FileSemantics)!;
