@@ -37,7 +37,7 @@ public abstract class BatchStartingCmdlet : SaltCmdletBase
 
             if (outcome.NewEventFailure is { } failure)
             {
-                WriteWarning($"Batch {outcome.Jid} is written, but salt/batch/{outcome.Jid}/new could not be fired ({failure.Message}); the master's BatchManager adopts it from the active index on its next tick.");
+                WriteWarning($"Batch {outcome.Jid} is written, but {BatchEvents.NewTag(outcome.Jid)} could not be fired ({failure.Message}); the master's BatchManager adopts it from the active index on its next tick.");
             }
 
             WriteObject(new SaltBatchInfo(outcome.Summary, DateTimeOffset.UtcNow, master.Name));
